@@ -1,0 +1,74 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+
+namespace PusherWire.Internal;
+
+/// <summary>
+/// The bounded queues behind <c>ReadAllAsync</c>. Each reader has its own queue, so one slow reader never holds up
+/// another; what happens when a queue is full is <see cref="PusherOptions.ReaderOverflow"/>.
+/// </summary>
+internal sealed class EventReaders
+{
+    private readonly Lock _lock = new();
+    private readonly Action _onDropped;
+    private Channel<PusherMessage>[] _queues = [];
+
+    public EventReaders(Action onDropped) => _onDropped = onDropped;
+
+    public bool IsEmpty => Volatile.Read(ref _queues).Length == 0;
+
+    /// <summary>Queues <paramref name="message"/> for every reader; returns the writes that must wait (Wait policy only).</summary>
+    public void Publish(PusherMessage message, List<ValueTask> blocked)
+    {
+        foreach (Channel<PusherMessage> queue in Volatile.Read(ref _queues))
+        {
+            if (!queue.Writer.TryWrite(message))
+            {
+                ValueTask write = queue.Writer.WriteAsync(message);
+                if (!write.IsCompletedSuccessfully)
+                {
+                    blocked.Add(write);
+                }
+            }
+        }
+    }
+
+    public async IAsyncEnumerable<PusherMessage> ReadAllAsync(PusherOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var queue = Channel.CreateBounded<PusherMessage>(
+            new BoundedChannelOptions(options.ReaderQueueCapacity)
+            {
+                SingleReader = true,
+                SingleWriter = true,
+                FullMode = options.ReaderOverflow switch
+                {
+                    ReaderOverflowPolicy.DropNewest => BoundedChannelFullMode.DropWrite,
+                    ReaderOverflowPolicy.Wait => BoundedChannelFullMode.Wait,
+                    _ => BoundedChannelFullMode.DropOldest,
+                },
+            },
+            _ => _onDropped());
+        lock (_lock)
+        {
+            _queues = [.. _queues, queue];
+        }
+
+        try
+        {
+            await foreach (PusherMessage message in queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return message;
+            }
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _queues = Array.FindAll(_queues, q => q != queue);
+            }
+
+            // Unblock a parse loop that may be waiting on this queue (Wait policy).
+            queue.Writer.TryComplete();
+        }
+    }
+}

@@ -1,0 +1,265 @@
+using PusherWire.Internal;
+
+namespace PusherWire;
+
+/// <summary>The kind of a channel, from its name prefix.</summary>
+public enum ChannelType
+{
+    /// <summary>No prefix: anyone may subscribe, no authorization.</summary>
+    Public,
+
+    /// <summary><c>private-</c>: subscription needs a signature from the authorizer.</summary>
+    Private,
+
+    /// <summary><c>presence-</c>: private plus member data (member tracking is not implemented yet).</summary>
+    Presence,
+
+    /// <summary><c>private-encrypted-</c>: end-to-end encrypted (decryption is not implemented yet; events arrive as ciphertext).</summary>
+    PrivateEncrypted,
+}
+
+/// <summary>Where a channel's subscription stands on the current connection.</summary>
+public enum SubscriptionState
+{
+    /// <summary>Waiting for a connection, for authorization or for the server's confirmation.</summary>
+    Pending,
+
+    /// <summary>The server confirmed the subscription (<c>pusher_internal:subscription_succeeded</c>).</summary>
+    Subscribed,
+
+    /// <summary>Authorization failed on the current connection; it is tried again after the next reconnect.</summary>
+    Failed,
+
+    /// <summary>Removed with <see cref="PusherClient.Unsubscribe"/>.</summary>
+    Unsubscribed,
+}
+
+/// <summary>
+/// A subscribed channel. Obtained from <see cref="PusherClient.Subscribe"/>; stays valid across reconnects, which
+/// re-authorize and resubscribe it automatically.
+/// </summary>
+public sealed class PusherChannel
+{
+    private readonly Lock _gate = new();
+    private readonly PusherClient _client;
+    private readonly EventReaders _readers;
+    private Utf8KeyedTable<PusherEventCallback[]> _bindings = Utf8KeyedTable<PusherEventCallback[]>.Empty;
+    private PusherEventCallback[] _bindAll = [];
+    private TaskCompletionSource _subscribed = NewSignal();
+    private SubscriptionState _state = SubscriptionState.Pending;
+
+    internal PusherChannel(PusherClient client, string name)
+    {
+        _client = client;
+        Name = name;
+        Type = name.StartsWith("private-encrypted-", StringComparison.Ordinal) ? ChannelType.PrivateEncrypted
+            : name.StartsWith("private-", StringComparison.Ordinal) ? ChannelType.Private
+            : name.StartsWith("presence-", StringComparison.Ordinal) ? ChannelType.Presence
+            : ChannelType.Public;
+        _readers = new EventReaders(client.CountDropped);
+    }
+
+    /// <summary>The channel name.</summary>
+    public string Name { get; }
+
+    /// <summary>The channel kind, from the name prefix.</summary>
+    public ChannelType Type { get; }
+
+    /// <summary>The subscription state on the current connection.</summary>
+    public SubscriptionState State => _state;
+
+    /// <summary>True once the server confirmed the subscription on the current connection.</summary>
+    public bool IsSubscribed => _state == SubscriptionState.Subscribed;
+
+    /// <summary>The last <c>subscription_count</c> the server sent, if it sends them.</summary>
+    public int? SubscriptionCount { get; internal set; }
+
+    /// <summary>Raised each time the server confirms the subscription (after every reconnect too).</summary>
+    public event EventHandler? Subscribed;
+
+    /// <summary>Raised when the subscription fails (authorization error); other channels are not affected.</summary>
+    public event EventHandler<PusherException>? SubscriptionFailed;
+
+    internal bool RequiresAuthorization => Type != ChannelType.Public;
+
+    /// <summary>
+    /// Calls <paramref name="callback"/> for every <paramref name="eventName"/> event on this channel, on the receive
+    /// loop, in arrival order. Keep it fast, or hand work off. Dispose the result to unbind.
+    /// The pusher-js pseudo-events <c>pusher:subscription_succeeded</c> and <c>pusher:subscription_count</c> can be bound too.
+    /// </summary>
+    public IDisposable Bind(string eventName, PusherEventCallback callback)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(eventName);
+        ArgumentNullException.ThrowIfNull(callback);
+        lock (_gate)
+        {
+            PusherEventCallback[] list = _bindings.TryGetValue(eventName, out PusherEventCallback[] existing) ? existing : [];
+            _bindings = _bindings.With(eventName, [.. list, callback]);
+        }
+
+        return new ActionDisposable(() => Unbind(eventName, callback));
+    }
+
+    /// <summary>Removes one binding made with <see cref="Bind"/>.</summary>
+    /// <returns>True when it was bound.</returns>
+    public bool Unbind(string eventName, PusherEventCallback callback)
+    {
+        lock (_gate)
+        {
+            if (!_bindings.TryGetValue(eventName, out PusherEventCallback[] list) || Array.IndexOf(list, callback) < 0)
+            {
+                return false;
+            }
+
+            PusherEventCallback[] rest = Array.FindAll(list, c => c != callback);
+            _bindings = rest.Length == 0 ? _bindings.Without(eventName) : _bindings.With(eventName, rest);
+            return true;
+        }
+    }
+
+    /// <summary>Calls <paramref name="callback"/> for every event on this channel. Dispose the result to unbind.</summary>
+    public IDisposable BindAll(PusherEventCallback callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        return CallbackList.Add(_gate, ref _bindAll, callback, c => CallbackList.Remove(_gate, ref _bindAll, c));
+    }
+
+    /// <summary>
+    /// Streams this channel's events as owned <see cref="PusherMessage"/> copies through a bounded queue
+    /// (<see cref="PusherOptions.ReaderQueueCapacity"/>, <see cref="PusherOptions.ReaderOverflow"/>).
+    /// Events are queued from the moment enumeration starts.
+    /// </summary>
+    public IAsyncEnumerable<PusherMessage> ReadAllAsync(CancellationToken cancellationToken = default) =>
+        _readers.ReadAllAsync(_client.Options, cancellationToken);
+
+    /// <summary>Completes once the subscription is confirmed on the current connection; throws if it fails.</summary>
+    public Task WaitForSubscriptionAsync(CancellationToken cancellationToken = default)
+    {
+        Task signal;
+        lock (_gate)
+        {
+            signal = _subscribed.Task;
+        }
+
+        return signal.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends a client event (pusher-js <c>channel.trigger</c>): the name must start with <c>client-</c>, the channel must be
+    /// private or presence and subscribed. <paramref name="jsonData"/> must be JSON.
+    /// </summary>
+    /// <returns>False when it could not be sent now (not connected or not subscribed), as pusher-js returns false.</returns>
+    public Task<bool> TriggerAsync(string eventName, string jsonData, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(eventName);
+        ArgumentNullException.ThrowIfNull(jsonData);
+        if (!eventName.StartsWith("client-", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Client event names must start with 'client-' (got '{eventName}').", nameof(eventName));
+        }
+
+        if (Type == ChannelType.Public)
+        {
+            throw new InvalidOperationException($"Client events can only be sent on private or presence channels; '{Name}' is public.");
+        }
+
+        return IsSubscribed ? _client.TriggerAsync(this, eventName, jsonData, cancellationToken) : Task.FromResult(false);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Name} ({_state})";
+
+    internal void Dispatch(in PusherEvent e, List<ValueTask> blocked, ref PusherMessage? copy)
+    {
+        if (_bindings.TryGetValue(e.EventName, out PusherEventCallback[] callbacks))
+        {
+            foreach (PusherEventCallback callback in callbacks)
+            {
+                _client.Invoke(callback, e);
+            }
+        }
+
+        foreach (PusherEventCallback callback in _bindAll)
+        {
+            _client.Invoke(callback, e);
+        }
+
+        if (!_readers.IsEmpty)
+        {
+            copy ??= e.ToMessage();
+            _readers.Publish(copy, blocked);
+        }
+    }
+
+    internal void SetPending()
+    {
+        lock (_gate)
+        {
+            if (_state is SubscriptionState.Pending or SubscriptionState.Unsubscribed)
+            {
+                return;
+            }
+
+            _state = SubscriptionState.Pending;
+            if (_subscribed.Task.IsCompleted)
+            {
+                _subscribed = NewSignal();
+            }
+        }
+    }
+
+    internal void SetSubscribed()
+    {
+        TaskCompletionSource signal;
+        lock (_gate)
+        {
+            if (_state == SubscriptionState.Unsubscribed)
+            {
+                return;
+            }
+
+            _state = SubscriptionState.Subscribed;
+            signal = _subscribed;
+        }
+
+        signal.TrySetResult();
+        _client.Raise(Subscribed, this, EventArgs.Empty, "pusher:subscription_succeeded");
+    }
+
+    internal void SetFailed(PusherException error)
+    {
+        TaskCompletionSource signal;
+        lock (_gate)
+        {
+            if (_state == SubscriptionState.Unsubscribed)
+            {
+                return;
+            }
+
+            _state = SubscriptionState.Failed;
+            signal = _subscribed;
+            if (signal.Task.IsCompleted)
+            {
+                _subscribed = signal = NewSignal();
+            }
+        }
+
+        signal.TrySetException(error);
+        _ = signal.Task.Exception; // observed: a failure nobody awaits must not surface as UnobservedTaskException
+        _client.Raise(SubscriptionFailed, this, error, "pusher:subscription_error");
+    }
+
+    internal void SetUnsubscribed()
+    {
+        TaskCompletionSource signal;
+        lock (_gate)
+        {
+            _state = SubscriptionState.Unsubscribed;
+            signal = _subscribed;
+        }
+
+        signal.TrySetCanceled();
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

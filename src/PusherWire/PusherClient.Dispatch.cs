@@ -1,0 +1,230 @@
+using PusherWire.Authorization;
+using PusherWire.Internal;
+
+namespace PusherWire;
+
+/// <summary>Routing of received frames to channels, callbacks and readers; subscription handshakes.</summary>
+public sealed partial class PusherClient
+{
+    ValueTask IConnectionOwner.OnFrameAsync(PusherConnection connection, in ParsedFrame frame)
+    {
+        if (!ReferenceEquals(connection, _connection))
+        {
+            return ValueTask.CompletedTask; // a frame from a connection being replaced
+        }
+
+        PusherChannel? channel = null;
+        if (frame.HasChannel)
+        {
+            Volatile.Read(ref _channels).TryGetValue(frame.Channel, out channel);
+        }
+
+        ReadOnlySpan<byte> name = frame.EventName;
+        if (name.StartsWith("pusher_internal:"u8))
+        {
+            HandleInternal(channel, frame);
+            return ValueTask.CompletedTask;
+        }
+
+        PusherEvent e = frame.ToEvent();
+        PusherMessage? copy = null;
+        List<ValueTask> blocked = _blockedWrites;
+        channel?.Dispatch(e, blocked, ref copy);
+        foreach (PusherEventCallback callback in _global)
+        {
+            Invoke(callback, e);
+        }
+
+        if (!_readers.IsEmpty)
+        {
+            copy ??= e.ToMessage();
+            _readers.Publish(copy, blocked);
+        }
+
+        return blocked.Count == 0 ? ValueTask.CompletedTask : AwaitBlockedAsync(blocked);
+    }
+
+    private static async ValueTask AwaitBlockedAsync(List<ValueTask> blocked)
+    {
+        try
+        {
+            foreach (ValueTask write in blocked)
+            {
+                try
+                {
+                    await write.ConfigureAwait(false);
+                }
+                catch (System.Threading.Channels.ChannelClosedException)
+                {
+                    // The reader went away while we waited for room.
+                }
+            }
+        }
+        finally
+        {
+            blocked.Clear();
+        }
+    }
+
+    private static void HandleInternal(PusherChannel? channel, in ParsedFrame frame)
+    {
+        if (channel is null)
+        {
+            return;
+        }
+
+        ReadOnlySpan<byte> name = frame.EventName;
+        ReadOnlySpan<byte> publicName;
+        if (name.SequenceEqual("pusher_internal:subscription_succeeded"u8))
+        {
+            channel.SetSubscribed();
+            publicName = "pusher:subscription_succeeded"u8;
+        }
+        else if (name.SequenceEqual("pusher_internal:subscription_count"u8))
+        {
+            channel.SubscriptionCount = SubscriptionCountParser.TryParse(frame.Data);
+            publicName = "pusher:subscription_count"u8;
+        }
+        else
+        {
+            return; // presence member events: not tracked yet
+        }
+
+        // pusher-js emits these to channel bindings under their pusher: names.
+        PusherMessage? copy = null;
+        channel.Dispatch(new PusherEvent(frame.Channel, publicName, frame.Data, frame.UserId), [], ref copy);
+    }
+
+    void IConnectionOwner.OnError(PusherException error) => ReportError(error);
+
+    private async Task SubscribeOnAsync(PusherConnection connection, PusherChannel channel)
+    {
+        string name = channel.Name;
+        try
+        {
+            string? auth = null, channelData = null;
+            if (channel.RequiresAuthorization)
+            {
+                IChannelAuthorizer authorizer = Options.Authorizer ?? throw new ChannelAuthorizationException(
+                    name, ChannelAuthorizationFailure.Other, null, "no Authorizer is configured in PusherOptions.");
+                await _authLimiter.WaitAsync(connection.Lifetime).ConfigureAwait(false);
+                try
+                {
+                    ChannelAuthorization result = await authorizer.AuthorizeAsync(new ChannelAuthorizationRequest(connection.SocketId, name), connection.Lifetime).ConfigureAwait(false);
+                    auth = result.Auth;
+                    channelData = result.ChannelData;
+                }
+                finally
+                {
+                    _authLimiter.Release();
+                }
+            }
+
+            // Unsubscribed or reconnected while authorizing: this subscribe is stale.
+            if (!ReferenceEquals(connection, _connection) || !ReferenceEquals(GetChannel(name), channel))
+            {
+                return;
+            }
+
+            await connection.SendAsync(f => f.Subscribe(name, auth, channelData), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (connection.Lifetime.IsCancellationRequested)
+        {
+        }
+        catch (PusherException e)
+        {
+            channel.SetFailed(e);
+            ReportError(e);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A custom authorizer's own failure: contained to this channel.
+            var error = new ChannelAuthorizationException(name, ChannelAuthorizationFailure.Other, null, $"the authorizer threw {e.GetType().Name}.", e);
+            channel.SetFailed(error);
+            ReportError(error);
+        }
+    }
+
+    internal Task<bool> TriggerAsync(PusherChannel channel, string eventName, string jsonData, CancellationToken cancellationToken)
+    {
+        byte[] data = System.Text.Encoding.UTF8.GetBytes(jsonData);
+        return _connection is { } connection && _state == ConnectionState.Connected
+            ? connection.SendAsync(f => f.ClientEvent(channel.Name, eventName, data), cancellationToken)
+            : Task.FromResult(false);
+    }
+
+    /// <summary>Runs one user callback; an exception is reported, never propagated into the receive loop.</summary>
+    internal void Invoke(PusherEventCallback callback, in PusherEvent e)
+    {
+        try
+        {
+            callback(e);
+        }
+        catch (Exception ex)
+        {
+            ReportError(new PusherHandlerException(e.GetChannelName(), e.GetEventName(), ex));
+        }
+    }
+
+    /// <summary>Raises a .NET event; a throwing subscriber is reported like a throwing callback.</summary>
+    internal void Raise<T>(EventHandler<T>? handler, object sender, T args, string what)
+    {
+        if (handler is null)
+        {
+            return;
+        }
+
+        foreach (EventHandler<T> subscriber in handler.GetInvocationList().Cast<EventHandler<T>>())
+        {
+            try
+            {
+                subscriber(sender, args);
+            }
+            catch (Exception ex)
+            {
+                ReportError(new PusherHandlerException(sender is PusherChannel c ? c.Name : "", what, ex));
+            }
+        }
+    }
+
+    internal void Raise(EventHandler? handler, object sender, EventArgs args, string what)
+    {
+        if (handler is null)
+        {
+            return;
+        }
+
+        foreach (EventHandler subscriber in handler.GetInvocationList().Cast<EventHandler>())
+        {
+            try
+            {
+                subscriber(sender, args);
+            }
+            catch (Exception ex)
+            {
+                ReportError(new PusherHandlerException(sender is PusherChannel c ? c.Name : "", what, ex));
+            }
+        }
+    }
+
+    private void ReportError(PusherException error)
+    {
+        EventHandler<PusherException>? handler = Error;
+        if (handler is null)
+        {
+            return;
+        }
+
+        foreach (EventHandler<PusherException> subscriber in handler.GetInvocationList().Cast<EventHandler<PusherException>>())
+        {
+            try
+            {
+                subscriber(this, error);
+            }
+            catch (Exception)
+            {
+                // An Error handler that throws has nowhere left to report to; the loop must go on regardless.
+            }
+        }
+    }
+}

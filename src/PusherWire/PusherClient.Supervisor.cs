@@ -1,0 +1,194 @@
+using PusherWire.Internal;
+
+namespace PusherWire;
+
+/// <summary>The connection lifecycle: one supervisor loop connects, waits for the connection to end, and decides what next.</summary>
+public sealed partial class PusherClient
+{
+    private async Task SuperviseAsync(CancellationToken stop)
+    {
+        int attempt = 0;
+        bool useTls = Options.UseTls;
+        while (!stop.IsCancellationRequested)
+        {
+            EnterConnecting();
+            SessionEnd end;
+            long? connectedAt = null;
+            var connection = new PusherConnection(this, Options);
+            try
+            {
+                await connection.OpenAsync(Options.BuildUri(useTls), stop).ConfigureAwait(false);
+                connectedAt = Options.TimeProvider.GetTimestamp();
+                OnConnected(connection);
+                end = await connection.Completion.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                await DropConnectionAsync(connection).ConfigureAwait(false);
+                return;
+            }
+            catch (PusherServerErrorException e)
+            {
+                end = new SessionEnd(null, e.Code, e);
+            }
+            catch (PusherException e)
+            {
+                end = new SessionEnd(null, null, e);
+            }
+
+            await DropConnectionAsync(connection).ConfigureAwait(false);
+            if (stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (end.Error is { } error)
+            {
+                ReportError(error);
+            }
+
+            if (connectedAt is { } since && Options.TimeProvider.GetElapsedTime(since) >= Options.Reconnect.ResetAfter)
+            {
+                attempt = 0;
+            }
+
+            CloseAction action = end.Action;
+            if (action == CloseAction.TlsOnly && !useTls)
+            {
+                // pusher-js: tls_only switches to TLS and retries at once.
+                useTls = true;
+                action = CloseAction.Retry;
+            }
+
+            if (action is CloseAction.Refused or CloseAction.TlsOnly || attempt >= Options.Reconnect.MaxAttempts)
+            {
+                Fail(end.Error ?? new PusherConnectionException("Giving up: the reconnect attempt limit was reached."));
+                return;
+            }
+
+            TimeSpan delay = Options.Reconnect.GetDelay(attempt, action == CloseAction.Retry);
+            attempt++;
+            EnterConnecting();
+            Raise(ReconnectScheduled, this, new ReconnectScheduled(attempt, delay, action, end.Error), "reconnect_scheduled");
+            try
+            {
+                if (delay > TimeSpan.Zero)
+                {
+                    await Task.Delay(delay, Options.TimeProvider, stop).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private void OnConnected(PusherConnection connection)
+    {
+        _connection = connection;
+        SocketId = connection.SocketId;
+        DisposeUnavailableTimer();
+        SetState(ConnectionState.Connected);
+        _connectedOnce.TrySetResult();
+
+        // pusher-js resubscribes every channel on 'connected'; private ones need a fresh signature for the new socket id.
+        foreach (PusherChannel channel in Volatile.Read(ref _channels).Values)
+        {
+            _ = SubscribeOnAsync(connection, channel);
+        }
+    }
+
+    private async Task DropConnectionAsync(PusherConnection connection)
+    {
+        if (ReferenceEquals(_connection, connection))
+        {
+            _connection = null;
+        }
+
+        SocketId = null;
+        foreach (PusherChannel channel in Volatile.Read(ref _channels).Values)
+        {
+            channel.SetPending();
+        }
+
+        await connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private void EnterConnecting()
+    {
+        lock (_stateLock)
+        {
+            if (_state is ConnectionState.Connecting or ConnectionState.Unavailable)
+            {
+                return;
+            }
+
+            SetState(ConnectionState.Connecting);
+            // pusher-js: 'unavailable' when a connection cannot be made within unavailableTimeout; attempts go on.
+            _unavailableTimer?.Dispose();
+            _unavailableTimer = Options.TimeProvider.CreateTimer(static s => ((PusherClient)s!).OnUnavailableTimer(), this, Options.UnavailableTimeout, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void OnUnavailableTimer()
+    {
+        lock (_stateLock)
+        {
+            if (_state == ConnectionState.Connecting)
+            {
+                SetState(ConnectionState.Unavailable);
+            }
+        }
+    }
+
+    private void DisposeUnavailableTimer()
+    {
+        lock (_stateLock)
+        {
+            _unavailableTimer?.Dispose();
+            _unavailableTimer = null;
+        }
+    }
+
+    private void Fail(PusherException error)
+    {
+        DisposeUnavailableTimer();
+        SetState(ConnectionState.Failed);
+        _connectedOnce.TrySetException(error);
+        _ = _connectedOnce.Task.Exception;
+        // The supervisor is over; a later ConnectAsync starts a new one.
+        _ = Task.Run(async () =>
+        {
+            await _lifecycle.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                if (_stop is { IsCancellationRequested: false } stop)
+                {
+                    stop.Dispose();
+                    _stop = null;
+                }
+            }
+            finally
+            {
+                _lifecycle.Release();
+            }
+        });
+    }
+
+    /// <summary>Changes state and raises <see cref="StateChanged"/> under the state lock, so transitions are reported in order.</summary>
+    private void SetState(ConnectionState next)
+    {
+        lock (_stateLock)
+        {
+            ConnectionState previous = _state;
+            if (previous == next)
+            {
+                return;
+            }
+
+            _state = next;
+            Raise(StateChanged, this, new ConnectionStateChange(previous, next), "state_change");
+        }
+    }
+}
