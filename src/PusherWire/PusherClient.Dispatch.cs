@@ -97,6 +97,9 @@ public sealed partial class PusherClient
 
     void IConnectionOwner.OnError(PusherException error) => ReportError(error);
 
+    /// <summary>Makes <paramref name="connection"/> current without a socket: lets tests and benchmarks drive the routing path directly.</summary>
+    internal void AttachForRouting(PusherConnection connection) => _connection = connection;
+
     private async Task SubscribeOnAsync(PusherConnection connection, PusherChannel channel)
     {
         string name = channel.Name;

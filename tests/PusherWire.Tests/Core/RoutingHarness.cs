@@ -1,0 +1,82 @@
+using System.Buffers;
+using System.Text;
+using Microsoft.Extensions.Time.Testing;
+using PusherWire.Internal;
+
+namespace PusherWire.Tests.Core;
+
+/// <summary>A client whose routing path is fed frames directly on the calling thread, with no socket.</summary>
+internal sealed class RoutingHarness : IAsyncDisposable
+{
+    public RoutingHarness(PusherOptions? options = null)
+    {
+        Client = new PusherClient(options ?? new PusherOptions("key") { TimeProvider = new FakeTimeProvider() });
+        Connection = new PusherConnection(Client, Client.Options);
+        Client.AttachForRouting(Connection);
+        Client.Error += (_, e) => Errors.Add(e);
+        Feed("""{"event":"pusher:connection_established","data":"{\"socket_id\":\"1.2\",\"activity_timeout\":30}"}""");
+    }
+
+    public PusherClient Client { get; }
+
+    public PusherConnection Connection { get; }
+
+    public List<PusherException> Errors { get; } = [];
+
+    public void Feed(string json) => Feed(Encoding.UTF8.GetBytes(json));
+
+    public void Feed(byte[] message)
+    {
+        ValueTask pending = Connection.ProcessMessage(new ReadOnlySequence<byte>(message));
+        Assert.That(pending.IsCompletedSuccessfully, Is.True, "routing completed synchronously");
+    }
+
+    /// <summary>Feeds one message split across several pipe segments, as a fragmented WebSocket message can arrive.</summary>
+    public void FeedSegmented(byte[] message, int segmentSize)
+    {
+        ValueTask pending = Connection.ProcessMessage(Segments.Split(message, segmentSize));
+        Assert.That(pending.IsCompletedSuccessfully, Is.True);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Connection.DisposeAsync();
+        await Client.DisposeAsync();
+    }
+}
+
+internal static class Segments
+{
+    public static ReadOnlySequence<byte> Split(byte[] data, int size)
+    {
+        if (data.Length <= size)
+        {
+            return new ReadOnlySequence<byte>(data);
+        }
+
+        var first = new Segment(data.AsMemory(0, size), 0);
+        Segment last = first;
+        for (int offset = size; offset < data.Length; offset += size)
+        {
+            last = last.Append(data.AsMemory(offset, Math.Min(size, data.Length - offset)));
+        }
+
+        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
+    }
+
+    private sealed class Segment : ReadOnlySequenceSegment<byte>
+    {
+        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
+        {
+            Memory = memory;
+            RunningIndex = runningIndex;
+        }
+
+        public Segment Append(ReadOnlyMemory<byte> memory)
+        {
+            var next = new Segment(memory, RunningIndex + Memory.Length);
+            Next = next;
+            return next;
+        }
+    }
+}
