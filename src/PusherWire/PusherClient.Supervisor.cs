@@ -69,13 +69,12 @@ public sealed partial class PusherClient
             TimeSpan delay = Options.Reconnect.GetDelay(attempt, action == CloseAction.Retry);
             attempt++;
             EnterConnecting();
+            // The timer starts before listeners hear of it, so a listener that advances a fake clock by Delay fires it.
+            Task wait = delay > TimeSpan.Zero ? Task.Delay(delay, Options.TimeProvider, stop) : Task.CompletedTask;
             Raise(ReconnectScheduled, this, new ReconnectScheduled(attempt, delay, action, end.Error), "reconnect_scheduled");
             try
             {
-                if (delay > TimeSpan.Zero)
-                {
-                    await Task.Delay(delay, Options.TimeProvider, stop).ConfigureAwait(false);
-                }
+                await wait.ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

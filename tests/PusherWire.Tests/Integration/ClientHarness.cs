@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Time.Testing;
+using PusherWire.Authorization;
+using PusherWire.Testing;
+
+namespace PusherWire.Tests.Integration;
+
+/// <summary>A PusherTestServer on loopback plus a client wired to it (fake clock, recorded sockets, captured events).</summary>
+internal sealed class ClientHarness : IAsyncDisposable
+{
+    public const string Token = "$2y$10$integration-SENTINEL-token";
+
+    public static readonly string[] SeedChannels =
+    [
+        "private-v1.licenses.1229.messengers.grWhatsApp",
+        "private-v1.licenses.1229.messengers.telegram",
+        "private-v1.companies.2224",
+        "private-v1.users.685",
+    ];
+
+    private ClientHarness(PusherTestServer server, PusherClient client, FakeTimeProvider time, List<RecordingWebSocket> sockets, HttpChannelAuthorizer authorizer)
+    {
+        Server = server;
+        Client = client;
+        Time = time;
+        Sockets = sockets;
+        Authorizer = authorizer;
+        client.StateChanged += (_, change) => States.Enqueue(change.Current);
+        client.Error += (_, e) => Errors.Enqueue(e);
+        client.ReconnectScheduled += (_, r) =>
+        {
+            Reconnects.Enqueue(r);
+            ReconnectSignal.Release();
+        };
+    }
+
+    public PusherTestServer Server { get; }
+
+    public PusherClient Client { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    public List<RecordingWebSocket> Sockets { get; }
+
+    public HttpChannelAuthorizer Authorizer { get; }
+
+    public ConcurrentQueue<ConnectionState> States { get; } = new();
+
+    public ConcurrentQueue<PusherException> Errors { get; } = new();
+
+    public ConcurrentQueue<ReconnectScheduled> Reconnects { get; } = new();
+
+    public SemaphoreSlim ReconnectSignal { get; } = new(0);
+
+    public RecordingWebSocket Socket(int index)
+    {
+        lock (Sockets)
+        {
+            return Sockets[index];
+        }
+    }
+
+    public static async Task<ClientHarness> StartAsync(
+        PusherTestServerOptions? serverOptions = null,
+        Func<PusherOptions, PusherOptions>? configure = null,
+        string token = Token,
+        CancellationToken ct = default)
+    {
+        PusherTestServer server = await PusherTestServer.StartAsync(serverOptions ?? new PusherTestServerOptions { RequiredAuthorization = Token }, ct);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var sockets = new List<RecordingWebSocket>();
+        var authorizer = new HttpChannelAuthorizer(new HttpChannelAuthorizerOptions(server.AuthEndpoint)
+        {
+            AllowInsecureEndpoint = true,
+            AuthorizationProvider = _ => ValueTask.FromResult(token),
+        });
+        var options = new PusherOptions(server.Options.AppKey)
+        {
+            Host = server.Host,
+            Port = server.Port,
+            UseTls = false,
+            AllowInsecureTransport = true,
+            Authorizer = authorizer,
+            TimeProvider = time,
+            WebSocketFactory = RecordingWebSocket.Factory(sockets),
+        };
+        var client = new PusherClient(configure is null ? options : configure(options));
+        return new ClientHarness(server, client, time, sockets, authorizer);
+    }
+
+    /// <summary>Waits for the next scheduled reconnect and advances the fake clock past its delay.</summary>
+    public async Task<ReconnectScheduled> AdvanceThroughNextReconnectAsync(CancellationToken ct)
+    {
+        await ReconnectSignal.WaitAsync(ct);
+        ReconnectScheduled scheduled = Reconnects.Last();
+        Time.Advance(scheduled.Delay);
+        return scheduled;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Client.DisposeAsync();
+        Authorizer.Dispose();
+        await Server.DisposeAsync();
+    }
+}
