@@ -235,5 +235,12 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
         }
     }
 
-    internal void CountDropped() => Interlocked.Increment(ref _dropped);
+    internal void CountDropped(bool episodeStarts)
+    {
+        Interlocked.Increment(ref _dropped);
+        if (episodeStarts)
+        {
+            ReportError(new PusherSlowConsumerException(Options.ReaderQueueCapacity, Options.ReaderOverflow));
+        }
+    }
 }

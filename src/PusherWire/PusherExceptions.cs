@@ -123,3 +123,34 @@ public sealed class PusherConnectionException : PusherException
     /// <summary>Creates the exception.</summary>
     public PusherConnectionException(string message, Exception? innerException) : base(message, innerException) { }
 }
+
+/// <summary>
+/// A <c>ReadAllAsync</c> reader fell behind and its queue overflowed; events are being dropped per
+/// <see cref="PusherOptions.ReaderOverflow"/>. Raised once per episode (until that reader catches up);
+/// <see cref="PusherClient.DroppedEvents"/> counts every drop.
+/// </summary>
+public sealed class PusherSlowConsumerException : PusherException
+{
+    /// <summary>Creates the exception.</summary>
+    public PusherSlowConsumerException(int capacity, ReaderOverflowPolicy policy)
+        : base($"A reader fell behind: its queue of {capacity} events is full and events are dropped ({policy}).")
+    {
+        Capacity = capacity;
+        Policy = policy;
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public PusherSlowConsumerException() { }
+
+    /// <summary>Creates the exception.</summary>
+    public PusherSlowConsumerException(string message) : base(message) { }
+
+    /// <summary>Creates the exception.</summary>
+    public PusherSlowConsumerException(string message, Exception? innerException) : base(message, innerException) { }
+
+    /// <summary>The reader queue's capacity.</summary>
+    public int Capacity { get; }
+
+    /// <summary>The overflow policy in force.</summary>
+    public ReaderOverflowPolicy Policy { get; }
+}

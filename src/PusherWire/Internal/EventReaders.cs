@@ -10,10 +10,11 @@ namespace PusherWire.Internal;
 internal sealed class EventReaders
 {
     private readonly Lock _lock = new();
-    private readonly Action _onDropped;
+    private readonly Action<bool> _onDropped;
     private Channel<PusherMessage>[] _queues = [];
 
-    public EventReaders(Action onDropped) => _onDropped = onDropped;
+    /// <param name="onDropped">Called for each dropped event; its argument is true for the first drop of a slow-consumer episode.</param>
+    public EventReaders(Action<bool> onDropped) => _onDropped = onDropped;
 
     public bool IsEmpty => Volatile.Read(ref _queues).Length == 0;
 
@@ -35,6 +36,8 @@ internal sealed class EventReaders
 
     public async IAsyncEnumerable<PusherMessage> ReadAllAsync(PusherOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // An episode starts with the first drop and ends when the reader has emptied its queue: one warning per episode.
+        int slow = 0;
         var queue = Channel.CreateBounded<PusherMessage>(
             new BoundedChannelOptions(options.ReaderQueueCapacity)
             {
@@ -47,7 +50,7 @@ internal sealed class EventReaders
                     _ => BoundedChannelFullMode.DropOldest,
                 },
             },
-            _ => _onDropped());
+            _ => _onDropped(Interlocked.Exchange(ref slow, 1) == 0));
         lock (_lock)
         {
             _queues = [.. _queues, queue];
@@ -58,6 +61,10 @@ internal sealed class EventReaders
             await foreach (PusherMessage message in queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 yield return message;
+                if (queue.Reader.Count == 0)
+                {
+                    Volatile.Write(ref slow, 0);
+                }
             }
         }
         finally

@@ -563,10 +563,10 @@ internal sealed class PusherConnection : IAsyncDisposable
         }
 
         using var timeout = new CancellationTokenSource(_options.SendTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, _lifetime.Token);
+        using var waitToken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, _lifetime.Token);
         try
         {
-            await _sendLock.WaitAsync(linked.Token).ConfigureAwait(false);
+            await _sendLock.WaitAsync(waitToken.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -574,6 +574,9 @@ internal sealed class PusherConnection : IAsyncDisposable
             return false;
         }
 
+        // Once a frame is going out, the caller's token no longer applies: cancelling a WebSocket send mid-frame
+        // aborts the socket, so only the send timeout and the connection's own end can stop it.
+        using var sendToken = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _lifetime.Token);
         try
         {
             if (socket.State != WebSocketState.Open)
@@ -582,7 +585,7 @@ internal sealed class PusherConnection : IAsyncDisposable
             }
 
             ReadOnlyMemory<byte> frame = build(_frames);
-            await socket.SendAsync(frame, WebSocketMessageType.Text, true, linked.Token).ConfigureAwait(false);
+            await socket.SendAsync(frame, WebSocketMessageType.Text, true, sendToken.Token).ConfigureAwait(false);
             return true;
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
@@ -595,7 +598,6 @@ internal sealed class PusherConnection : IAsyncDisposable
                 Abort();
             }
 
-            cancellationToken.ThrowIfCancellationRequested();
             return false;
         }
         finally

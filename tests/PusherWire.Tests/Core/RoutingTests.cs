@@ -195,6 +195,7 @@ public class RoutingTests
         Assert.That(got.TakeLast(2), Is.EqualTo(new[] { "4", "5" }));
         Assert.That(got.Count + h.Client.DroppedEvents, Is.EqualTo(5));
         Assert.That(h.Client.DroppedEvents, Is.GreaterThanOrEqualTo(2));
+        Assert.That(h.Errors.OfType<PusherSlowConsumerException>().Count(), Is.EqualTo(1), "one warning per slow-consumer episode");
     }
 
     [Test]
