@@ -222,8 +222,9 @@ public sealed class PusherChannel
             signal = _subscribed;
         }
 
-        signal.TrySetResult();
+        // Listeners hear of it before awaiters resume, so code after WaitForSubscriptionAsync sees the event's effects.
         _client.Raise(Subscribed, this, EventArgs.Empty, "pusher:subscription_succeeded");
+        signal.TrySetResult();
     }
 
     internal void SetFailed(PusherException error)
@@ -244,9 +245,9 @@ public sealed class PusherChannel
             }
         }
 
+        _client.Raise(SubscriptionFailed, this, error, "pusher:subscription_error");
         signal.TrySetException(error);
         _ = signal.Task.Exception; // observed: a failure nobody awaits must not surface as UnobservedTaskException
-        _client.Raise(SubscriptionFailed, this, error, "pusher:subscription_error");
     }
 
     internal void SetUnsubscribed()

@@ -136,15 +136,15 @@ public sealed partial class PusherClient
         }
         catch (PusherException e)
         {
-            channel.SetFailed(e);
             ReportError(e);
+            channel.SetFailed(e);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // A custom authorizer's own failure: contained to this channel.
             var error = new ChannelAuthorizationException(name, ChannelAuthorizationFailure.Other, null, $"the authorizer threw {e.GetType().Name}.", e);
-            channel.SetFailed(error);
             ReportError(error);
+            channel.SetFailed(error);
         }
     }
 

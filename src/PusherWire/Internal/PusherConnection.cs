@@ -133,7 +133,8 @@ internal sealed class PusherConnection : IAsyncDisposable
         _established.TrySetException(_receiveError ?? new PusherConnectionException("The connection closed during the handshake."));
         WebSocket socket = _socket!;
         int? closeCode = socket.CloseStatus is { } status ? (int)status : null;
-        PusherException? error = _receiveError;
+        // The keepalive aborts the socket on a pong timeout; the read may then end as a cancellation, not an error.
+        PusherException? error = _receiveError ?? (_pongTimedOut ? PongTimeoutError() : null);
         if (error is null && closeCode is not null && closeCode != (int)WebSocketCloseStatus.NormalClosure)
         {
             CloseAction action = PusherCloseCodes.GetCloseAction(closeCode);
@@ -191,12 +192,12 @@ internal sealed class PusherConnection : IAsyncDisposable
         }
         catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
         {
+            // Ended on purpose (Abort, close, keepalive): RunAsync works out why.
         }
-        catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException)
+        catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
         {
-            _receiveError = _pongTimedOut
-                ? new PusherConnectionException($"No pong within {_options.PongTimeout.TotalSeconds:0.###} s of our ping: the connection is dead.")
-                : new PusherConnectionException($"The connection was lost: {e.Message}", e);
+            // An aborted ClientWebSocket surfaces as OperationCanceledException("Aborted") even without our token.
+            _receiveError = _pongTimedOut ? PongTimeoutError() : new PusherConnectionException($"The connection was lost: {e.Message}", e);
         }
         finally
         {
@@ -540,6 +541,9 @@ internal sealed class PusherConnection : IAsyncDisposable
         }
     }
 
+    private PusherConnectionException PongTimeoutError() =>
+        new($"No pong within {_options.PongTimeout.TotalSeconds:0.###} s of our ping: the connection is dead.");
+
     private TimeSpan Remaining(long now, long last, TimeSpan timeout)
     {
         TimeSpan elapsed = _time.GetElapsedTime(last, now);
@@ -611,6 +615,16 @@ internal sealed class PusherConnection : IAsyncDisposable
     /// <summary>Drops the connection at once, without a close handshake.</summary>
     public void Abort()
     {
+        // Lifetime first: the receive loop then knows that the read failing next is this abort, not a network fault.
+        try
+        {
+            _lifetime.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed already (a close racing the supervisor's cleanup): the connection is over either way.
+        }
+
         try
         {
             _socket?.Abort();
@@ -618,8 +632,6 @@ internal sealed class PusherConnection : IAsyncDisposable
         catch (ObjectDisposedException)
         {
         }
-
-        _lifetime.Cancel();
     }
 
     /// <summary>Closes with a handshake, bounded by CloseTimeout; aborts when the peer does not answer in time.</summary>

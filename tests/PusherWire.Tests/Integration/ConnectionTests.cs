@@ -65,7 +65,7 @@ public class ConnectionTests
         priv.SubscriptionFailed += (_, e) => failures.Enqueue(e);
 
         await h.Client.ConnectAsync(ct);
-        var error = Assert.ThrowsAsync<ChannelAuthorizationException>(() => priv.WaitForSubscriptionAsync(ct));
+        var error = await Assert.ThrowsAsync<ChannelAuthorizationException>(() => priv.WaitForSubscriptionAsync(ct));
         await pub.WaitForSubscriptionAsync(ct);
 
         Assert.That(error!.StatusCode, Is.EqualTo(401));
@@ -170,7 +170,7 @@ public class ConnectionTests
     {
         await using ClientHarness h = await ClientHarness.StartAsync(configure: o => o with { Key = "not-the-key" }, ct: ct);
 
-        var e = Assert.ThrowsAsync<PusherServerErrorException>(() => h.Client.ConnectAsync(ct));
+        var e = await Assert.ThrowsAsync<PusherServerErrorException>(() => h.Client.ConnectAsync(ct));
 
         Assert.That((e!.Code, e.Action), Is.EqualTo(((int?)4001, CloseAction.Refused)));
         Assert.That(h.Client.State, Is.EqualTo(ConnectionState.Failed));

@@ -19,8 +19,9 @@ public class KeepaliveAndReconnectTests
         Assert.That(socket.Count("pusher:ping"), Is.Zero, "min(120 s option, 30 s server) - 1 ms");
 
         h.Time.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.That(socket.Count("pusher:ping"), Is.EqualTo(1));
+        // The timer fires synchronously inside Advance; the send itself may finish a moment later, so wait for the server.
         Assert.That(await server.WaitForFrameAsync(f => f.Contains("pusher:ping"), ct), Is.EqualTo("""{"event":"pusher:ping","data":{}}"""));
+        Assert.That(socket.Count("pusher:ping"), Is.EqualTo(1));
     }
 
     [Test, CancelAfter(20_000)]
@@ -42,6 +43,7 @@ public class KeepaliveAndReconnectTests
         Assert.That(h.Socket(0).Count("pusher:ping"), Is.Zero);
 
         h.Time.Advance(TimeSpan.FromSeconds(10));
+        await server.WaitForFrameAsync(f => f.Contains("pusher:ping"), ct);
         Assert.That(h.Socket(0).Count("pusher:ping"), Is.EqualTo(1), "30 s after the last incoming message");
     }
 
@@ -53,8 +55,10 @@ public class KeepaliveAndReconnectTests
         PusherChannel channel = h.Client.Subscribe("private-v1.companies.2224");
         await h.Client.ConnectAsync(ct);
         await channel.WaitForSubscriptionAsync(ct);
+        TestConnection first = await h.Server.WaitForConnectionAsync(0, ct);
 
         h.Time.Advance(TimeSpan.FromSeconds(30));
+        await first.WaitForFrameAsync(f => f.Contains("pusher:ping"), ct);
         Assert.That(h.Socket(0).Count("pusher:ping"), Is.EqualTo(1));
         h.Time.Advance(TimeSpan.FromSeconds(30) - TimeSpan.FromMilliseconds(1));
         Assert.That(h.Reconnects, Is.Empty, "pong timeout not reached yet");
