@@ -15,7 +15,7 @@ public sealed class ChatAppEventFormatException : PusherException
     /// <param name="channel">The channel name, or empty.</param>
     /// <param name="reason">What is wrong, without payload content.</param>
     /// <param name="jsonPath">Where in the JSON, when known (e.g. <c>$.payload.data[0].id</c>).</param>
-    /// <param name="innerException">The underlying <see cref="System.Text.Json.JsonException"/>, if any.</param>
+    /// <param name="innerException">The cause, if any. The deserializer leaves it null: System.Text.Json's messages may quote the input.</param>
     public ChatAppEventFormatException(string eventName, string channel, string reason, string? jsonPath = null, Exception? innerException = null)
         : base(BuildMessage(eventName, channel, reason), innerException)
     {

@@ -70,7 +70,7 @@ public static class ChatAppEventSerializer
 internal delegate ChatAppEvent ChatAppEventParser(ReadOnlySpan<byte> data, string channel);
 
 /// <summary>One known event: its name, model type, channel kind and parser.</summary>
-internal sealed class ChatAppEventDescriptor(string name, Type eventType, ChatAppChannelKind kind, ChatAppEventParser parse)
+internal sealed class ChatAppEventDescriptor(string name, Type eventType, ChatAppChannelKind kind, JsonTypeInfo envelopeInfo, ChatAppEventParser parse)
 {
     public string Name { get; } = name;
 
@@ -79,6 +79,9 @@ internal sealed class ChatAppEventDescriptor(string name, Type eventType, ChatAp
     public Type EventType { get; } = eventType;
 
     public ChatAppChannelKind Kind { get; } = kind;
+
+    /// <summary>The source-generated metadata of the wire envelope (tests round-trip samples through it).</summary>
+    public JsonTypeInfo EnvelopeInfo { get; } = envelopeInfo;
 
     public ChatAppEventParser Parse { get; } = parse;
 }
@@ -156,7 +159,7 @@ internal static class ChatAppEventCatalog
         where TEvent : ChatAppEvent<TItem, TMeta>
         where TItem : class
         where TMeta : ChatAppMeta =>
-        new(name, typeof(TEvent), kind, (data, channel) => Parse(name, data, channel, typeInfo, create));
+        new(name, typeof(TEvent), kind, typeInfo, (data, channel) => Parse(name, data, channel, typeInfo, create));
 
     private static TEvent Parse<TEvent, TItem, TMeta>(
         string name,
@@ -180,8 +183,7 @@ internal static class ChatAppEventCatalog
         }
         catch (JsonException e)
         {
-            // JsonException messages carry the path and position and at most a character of the input, never values.
-            throw new ChatAppEventFormatException(name, channel, e.Message, e.Path, e);
+            throw new ChatAppEventFormatException(name, channel, Describe(e), e.Path);
         }
 
         ChatAppPayload<TItem, TMeta> payload = envelope?.Payload
@@ -199,5 +201,19 @@ internal static class ChatAppEventCatalog
         }
 
         return create(channel, items.AsReadOnly(), meta);
+    }
+
+    // System.Text.Json's own messages may quote input (e.g. "'hello' is an invalid JSON literal"), so they are neither
+    // used nor kept as the inner exception: the reason is rebuilt from the kind of failure and its position.
+    private static string Describe(JsonException e)
+    {
+        string where = $"{e.Path ?? "$"} (line {e.LineNumber ?? 0}, byte {e.BytePositionInLine ?? 0})";
+        return e switch
+        {
+            ChatAppJsonValueException own => $"at {where}: {own.Reason}",
+            // The serializer wraps the reader's syntax errors (an internal JsonException subtype) with the path added.
+            { InnerException: JsonException } => $"the data is not valid JSON (error at {where}).",
+            _ => $"the value at {where} does not have the expected JSON type.",
+        };
     }
 }

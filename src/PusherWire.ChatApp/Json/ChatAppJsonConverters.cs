@@ -63,6 +63,12 @@ internal sealed class ChatAppFlexibleStringConverter : JsonConverter<string?>
     public override void Write(Utf8JsonWriter writer, string? value, JsonSerializerOptions options) => writer.WriteStringValue(value);
 }
 
+/// <summary>A converter's own error: its <see cref="Reason"/> is known not to contain input text.</summary>
+internal sealed class ChatAppJsonValueException(string reason) : JsonException(reason)
+{
+    public string Reason { get; } = reason;
+}
+
 internal static class IdReader
 {
     public static long? Read(ref Utf8JsonReader reader)
@@ -72,7 +78,7 @@ internal static class IdReader
             case JsonTokenType.Null:
                 return null;
             case JsonTokenType.Number:
-                return reader.TryGetInt64(out long number) ? number : throw new JsonException("An id is not a whole number in the Int64 range.");
+                return reader.TryGetInt64(out long number) ? number : throw new ChatAppJsonValueException("an id is not a whole number in the Int64 range.");
             case JsonTokenType.String:
                 // The common case, "1229", is parsed straight from the UTF-8 bytes; escaped or split values are decoded first.
                 if (!reader.HasValueSequence && !reader.ValueIsEscaped)
@@ -96,7 +102,7 @@ internal static class IdReader
                     : long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out long value) ? value
                     : throw NotAnId();
             default:
-                throw new JsonException($"An id must be a number or a string of digits, not {Describe(reader.TokenType)}.");
+                throw new ChatAppJsonValueException($"an id must be a number or a string of digits, not {Describe(reader.TokenType)}.");
         }
     }
 
@@ -105,11 +111,11 @@ internal static class IdReader
         JsonTokenType.Null => null,
         JsonTokenType.String => reader.GetString(),
         JsonTokenType.Number => Encoding.UTF8.GetString(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan),
-        _ => throw new JsonException($"Expected a string or a number, not {Describe(reader.TokenType)}."),
+        _ => throw new ChatAppJsonValueException($"expected a string or a number, not {Describe(reader.TokenType)}."),
     };
 
     // The value itself is not echoed: it is server data and may be large.
-    private static JsonException NotAnId() => new("An id string does not hold a whole number.");
+    private static ChatAppJsonValueException NotAnId() => new("an id string does not hold a whole number.");
 
     private static string Describe(JsonTokenType token) => token switch
     {
