@@ -210,7 +210,8 @@ public sealed partial class PusherClient
         }
     }
 
-    private void ReportError(PusherException error)
+    /// <summary>Raises <see cref="Error"/>; a throwing subscriber is swallowed. Also used by the ChatApp layer.</summary>
+    internal void ReportError(PusherException error)
     {
         EventHandler<PusherException>? handler = Error;
         if (handler is null)
