@@ -1,0 +1,130 @@
+using System.CommandLine;
+using PusherWire.ChatApp;
+
+namespace PusherWire.Cli.Listen;
+
+/// <summary><c>pusherwire listen</c>: connect, subscribe, and print what happens.</summary>
+internal static class ListenCommand
+{
+    public const string TokenEnvironmentVariable = "CHATAPP_TOKEN";
+
+    public static Command Create(TextWriter stdout, TextWriter stderr, bool isTerminal)
+    {
+        var key = new Option<string>("--key") { Description = "Application key", DefaultValueFactory = _ => "ChatsAppApiProdKey" };
+        var host = new Option<string>("--host") { Description = "WebSocket host", DefaultValueFactory = _ => "socket.chatapp.online" };
+        var port = new Option<int>("--port") { Description = "WebSocket port", DefaultValueFactory = _ => 6001 };
+        var noTls = new Option<bool>("--no-tls") { Description = "Use ws:// and allow an http:// auth endpoint (loopback testing only)" };
+        var path = new Option<string>("--path") { Description = "Path prefix before /app/{key}", DefaultValueFactory = _ => "" };
+        var authEndpoint = new Option<string>("--auth-endpoint") { Description = "Channel authorization endpoint", DefaultValueFactory = _ => "https://api.chatapp.online/broadcasting/auth" };
+        var token = new Option<string?>("--token") { Description = $"Access token sent as the Authorization header (default: ${TokenEnvironmentVariable})" };
+        var header = new Option<string[]>("--header") { Description = "Extra auth request header 'Name: value' (repeatable)" };
+        var license = new Option<long[]>("--license") { Description = "License id; pairs with --messenger (repeatable)" };
+        var messenger = new Option<string[]>("--messenger") { Description = "Messenger type for the --license at the same position (repeatable)" };
+        var company = new Option<long[]>("--company") { Description = "Company id (repeatable)" };
+        var user = new Option<long[]>("--user") { Description = "User id (repeatable)" };
+        var channel = new Option<string[]>("--channel") { Description = "Raw channel name (repeatable)" };
+        var activity = new Option<double?>("--activity-timeout") { Description = "Seconds of silence before a ping (default 120, or the server's lower value)" };
+        var pong = new Option<double?>("--pong-timeout") { Description = "Seconds to wait for a pong (default 30)" };
+        var format = new Option<OutputFormat?>("--format") { Description = "ndjson or pretty (default: pretty on a terminal, ndjson when redirected)" };
+        var count = new Option<int?>("--count") { Description = "Exit 0 after N application events" };
+        var timeout = new Option<double?>("--timeout") { Description = "Exit 3 after S seconds" };
+
+        var command = new Command("listen", "Connect to a Pusher server (ChatApp by default), subscribe, and print events")
+        {
+            key, host, port, noTls, path, authEndpoint, token, header, license, messenger, company, user, channel, activity, pong, format, count, timeout,
+        };
+        command.SetAction(async (result, ct) =>
+        {
+            bool insecure = result.GetValue(noTls);
+            var channels = new List<string>();
+            long[] licenses = result.GetValue(license) ?? [];
+            string[] messengers = result.GetValue(messenger) ?? [];
+            if (licenses.Length != messengers.Length)
+            {
+                throw new CliArgumentException($"--license and --messenger come in pairs (got {licenses.Length} --license and {messengers.Length} --messenger).");
+            }
+
+            try
+            {
+                channels.AddRange(licenses.Zip(messengers, ChatAppChannels.LicenseMessenger));
+                channels.AddRange((result.GetValue(company) ?? []).Select(ChatAppChannels.Company));
+                channels.AddRange((result.GetValue(user) ?? []).Select(ChatAppChannels.User));
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliArgumentException(e.Message);
+            }
+
+            channels.AddRange(result.GetValue(channel) ?? []);
+            var settings = new ListenSettings
+            {
+                Key = result.GetValue(key)!,
+                Host = result.GetValue(host)!,
+                Port = Range(result.GetValue(port), 1, 65535, "--port"),
+                UseTls = !insecure,
+                Path = result.GetValue(path) ?? "",
+                AuthEndpoint = ParseEndpoint(result.GetValue(authEndpoint)!, insecure),
+                Token = result.GetValue(token) ?? NullIfEmpty(Environment.GetEnvironmentVariable(TokenEnvironmentVariable)),
+                Headers = ParseHeaders(result.GetValue(header) ?? []),
+                Channels = channels.Distinct().ToList(),
+                ActivityTimeout = Seconds(result.GetValue(activity), "--activity-timeout"),
+                PongTimeout = Seconds(result.GetValue(pong), "--pong-timeout"),
+                Format = result.GetValue(format) ?? (isTerminal ? OutputFormat.Pretty : OutputFormat.Ndjson),
+                Count = result.GetValue(count) is { } n ? Range(n, 1, int.MaxValue, "--count") : null,
+                Timeout = Seconds(result.GetValue(timeout), "--timeout"),
+            };
+            if (settings.Channels.Count == 0)
+            {
+                throw new CliArgumentException("Nothing to listen to: give --license/--messenger, --company, --user or --channel.");
+            }
+
+            return await ListenRunner.RunAsync(settings, stdout, stderr, ct).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private static int Range(int value, int min, int max, string name) =>
+        value >= min && value <= max ? value : throw new CliArgumentException($"{name} must be between {min} and {max} (got {value}).");
+
+    private static TimeSpan? Seconds(double? value, string name) => value switch
+    {
+        null => null,
+        > 0 and <= 86_400 => TimeSpan.FromSeconds(value.Value),
+        _ => throw new CliArgumentException($"{name} must be a number of seconds above 0 (got {value})."),
+    };
+
+    private static Uri ParseEndpoint(string text, bool insecureAllowed)
+    {
+        if (!Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        {
+            throw new CliArgumentException($"--auth-endpoint must be an absolute http(s) URL (got '{text}').");
+        }
+
+        if (uri.Scheme == Uri.UriSchemeHttp && !insecureAllowed)
+        {
+            throw new CliArgumentException("--auth-endpoint uses http://, which would send the token unencrypted; add --no-tls to allow it (loopback testing).");
+        }
+
+        return uri;
+    }
+
+    internal static Dictionary<string, string> ParseHeaders(IEnumerable<string> headers)
+    {
+        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (string header in headers)
+        {
+            int colon = header.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0)
+            {
+                // The value may be a secret: name only the problem, not the text.
+                throw new CliArgumentException("--header must look like 'Name: value'.");
+            }
+
+            result[header[..colon].Trim()] = header[(colon + 1)..].Trim();
+        }
+
+        return result;
+    }
+}

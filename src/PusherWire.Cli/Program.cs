@@ -1,0 +1,3 @@
+using PusherWire.Cli;
+
+return await CliApp.RunAsync(args, Console.Out, Console.Error, isTerminal: !Console.IsOutputRedirected).ConfigureAwait(false);
