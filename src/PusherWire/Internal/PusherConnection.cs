@@ -31,7 +31,6 @@ internal sealed class PusherConnection : IAsyncDisposable
     private long _pingSentAt;
     private bool _pingOutstanding;
     private volatile bool _pongTimedOut;
-    private int? _lastServerErrorCode;
     private PusherException? _receiveError;
     private byte[] _joinBuffer = [];
     private byte[] _scratch = [];
@@ -141,7 +140,7 @@ internal sealed class PusherConnection : IAsyncDisposable
             error = new PusherServerErrorException(closeCode, socket.CloseStatusDescription ?? "", action);
         }
 
-        return new SessionEnd(closeCode, _lastServerErrorCode, error, _pongTimedOut);
+        return new SessionEnd(closeCode, null, error, _pongTimedOut);
     }
 
     // ---- receive: socket → pipe -------------------------------------------------------------------------------------
@@ -417,11 +416,6 @@ internal sealed class PusherConnection : IAsyncDisposable
         }
 
         var error = new PusherServerErrorException(code, message, PusherCloseCodes.GetCloseAction(code));
-        if (code is not null)
-        {
-            _lastServerErrorCode = code;
-        }
-
         if (!_established.Task.IsCompleted && code is not null)
         {
             // A handshake refusal (pusher-js: processHandshake → getCloseAction).
@@ -431,6 +425,9 @@ internal sealed class PusherConnection : IAsyncDisposable
             return;
         }
 
+        // After the handshake a pusher:error is reported, not acted on: as in pusher-js, only the close code decides
+        // what happens when the connection ends. (Remembering it would let a channel-level 4009 turn a later network
+        // blip into a permanent refusal.)
         _owner.OnError(error);
     }
 

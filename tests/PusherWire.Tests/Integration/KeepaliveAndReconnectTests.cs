@@ -152,6 +152,29 @@ public class KeepaliveAndReconnectTests
     }
 
     [Test, CancelAfter(20_000)]
+    public async Task ServerErrorAfterConnect_IsReportedOnly_ALaterDropStillReconnects(CancellationToken ct)
+    {
+        // laravel-websockets answers a bad channel signature with pusher:error 4009 and keeps the connection open.
+        await using ClientHarness h = await ClientHarness.StartAsync(
+            configure: o => o with { Reconnect = new ReconnectPolicy { RandomSource = () => 0 } }, ct: ct);
+        await h.Client.ConnectAsync(ct);
+        TestConnection first = await h.Server.WaitForConnectionAsync(0, ct);
+
+        await first.SendErrorAsync(4009, "Invalid signature", ct);
+        await first.SendPingAsync(ct);
+        await first.WaitForFrameAsync(f => f.Contains("pusher:pong"), ct); // the error frame has been processed
+        Assert.That(h.Client.State, Is.EqualTo(ConnectionState.Connected));
+        Assert.That(h.Errors.OfType<PusherServerErrorException>().Single().Code, Is.EqualTo(4009));
+
+        first.Abort(); // a network blip, no close code
+        ReconnectScheduled reconnect = await h.AdvanceThroughNextReconnectAsync(ct);
+
+        Assert.That(reconnect.Action, Is.EqualTo(CloseAction.Backoff), "pusher-js decides by the close code only, not an earlier pusher:error");
+        await h.Server.WaitForConnectionAsync(1, ct);
+        Assert.That(h.States, Does.Not.Contain(ConnectionState.Failed));
+    }
+
+    [Test, CancelAfter(20_000)]
     public async Task Unreachable_GoesUnavailableAfterTheTimeout_AndKeepsTrying(CancellationToken ct)
     {
         await using ClientHarness h = await ClientHarness.StartAsync(ct: ct);
