@@ -148,7 +148,6 @@ public static class ChatAppClientFactory
     /// <summary>
     /// The channel authorizer for ChatApp: POSTs to <see cref="ChatAppOptions.AuthEndpoint"/> with the token as the
     /// <c>Authorization</c> header (a <see cref="ChatAppOptions.TokenProvider"/> is asked on every request and once more after a 401).
-    /// Dispose it when the client is gone.
     /// </summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     public static HttpChannelAuthorizer CreateAuthorizer(ChatAppOptions options)
@@ -174,9 +173,8 @@ public static class ChatAppClientFactory
     }
 
     /// <summary>
-    /// A ready-to-connect client for ChatApp. Its authorizer (<see cref="PusherOptions.Authorizer"/>) holds an
-    /// <see cref="HttpClient"/> for the client's lifetime; use <see cref="CreatePusherOptions(ChatAppOptions, IChannelAuthorizer)"/>
-    /// to manage it yourself.
+    /// A ready-to-connect client for ChatApp. Its authorizer uses the process-wide shared <see cref="HttpClient"/> (or
+    /// <see cref="ChatAppOptions.AuthHttpClient"/>), so creating many clients leaks nothing.
     /// </summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     public static PusherClient CreateClient(ChatAppOptions options) => new(CreatePusherOptions(options));

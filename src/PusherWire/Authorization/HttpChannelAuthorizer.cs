@@ -11,9 +11,22 @@ namespace PusherWire.Authorization;
 /// </summary>
 public sealed class HttpChannelAuthorizer : IChannelAuthorizer, IDisposable
 {
+    /// <summary>
+    /// One client for every authorizer that is not given its own, for the life of the process (Microsoft's guidance for
+    /// HttpClient): connections are pooled and recycled every few minutes so DNS changes are seen, nothing leaks however
+    /// many PusherClients a service creates, and redirects are never followed, so a token can never be replayed to a
+    /// redirect target. Every header is set per request, so sharing it shares no credentials.
+    /// </summary>
+    private static readonly Lazy<HttpClient> SharedHttp = new(() => new HttpClient(new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        AutomaticDecompression = DecompressionMethods.All,
+    })
+    { Timeout = Timeout.InfiniteTimeSpan });
+
     private readonly HttpChannelAuthorizerOptions _options;
     private readonly HttpClient _http;
-    private readonly bool _ownsHttp;
 
     /// <summary>Creates the authorizer.</summary>
     public HttpChannelAuthorizer(HttpChannelAuthorizerOptions options)
@@ -30,22 +43,7 @@ public sealed class HttpChannelAuthorizer : IChannelAuthorizer, IDisposable
         }
 
         _options = options;
-        if (options.HttpClient is { } http)
-        {
-            _http = http;
-        }
-        else
-        {
-            // One long-lived client; no redirects, so a token can never be replayed to a redirect target.
-            _http = new HttpClient(new SocketsHttpHandler
-            {
-                AllowAutoRedirect = false,
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                AutomaticDecompression = DecompressionMethods.All,
-            })
-            { Timeout = Timeout.InfiniteTimeSpan };
-            _ownsHttp = true;
-        }
+        _http = options.HttpClient ?? SharedHttp.Value;
     }
 
     /// <summary>The settings in use.</summary>
@@ -246,12 +244,11 @@ public sealed class HttpChannelAuthorizer : IChannelAuthorizer, IDisposable
     /// <inheritdoc />
     public override string ToString() => $"HttpChannelAuthorizer {{ {_options} }}";
 
-    /// <summary>Disposes the authorizer's own <see cref="HttpClient"/> (not one passed in the options).</summary>
+    /// <summary>
+    /// Nothing to release: the built-in HttpClient is shared process-wide and one passed in the options belongs to the
+    /// caller. Kept so existing <c>using</c> declarations stay valid.
+    /// </summary>
     public void Dispose()
     {
-        if (_ownsHttp)
-        {
-            _http.Dispose();
-        }
     }
 }
