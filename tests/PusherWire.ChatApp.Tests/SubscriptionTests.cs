@@ -17,9 +17,9 @@ public class SubscriptionTests
         var messages = new List<MessageEvent>();
         using IDisposable binding = sub.On<MessageEvent>(messages.Add);
 
-        h.Feed(License, "messageStatus", ChatAppSamples.Get("messageStatus").Data);
-        h.Feed(License, "message", ChatAppSamples.Get("message").Data);
-        h.Feed("private-v1.licenses.1229.messengers.grWhatsApp", "message", ChatAppSamples.Get("message").Data);
+        h.FeedEvent(License, "messageStatus", ChatAppSamples.Get("messageStatus").Data);
+        h.FeedEvent(License, "message", ChatAppSamples.Get("message").Data);
+        h.FeedEvent("private-v1.licenses.1229.messengers.grWhatsApp", "message", ChatAppSamples.Get("message").Data);
 
         Assert.That(messages, Has.Count.EqualTo(1));
         Assert.That((messages[0].Channel, messages[0].EventName, messages[0].Items[0].Id, messages[0].Items[0].Message!.Text), Is.EqualTo((License, "message", 696L, "Test")));
@@ -44,7 +44,7 @@ public class SubscriptionTests
 
         foreach (ChatAppSamples.Sample sample in ChatAppSamples.All)
         {
-            h.Feed(sample.Channel, sample.EventName, sample.Data);
+            h.FeedEvent(sample.Channel, sample.EventName, sample.Data);
         }
 
         Assert.That(h.Errors, Is.Empty);
@@ -63,9 +63,9 @@ public class SubscriptionTests
         using IDisposable typed = sub.On<ChatReadEvent>(reads.Add);
         using IDisposable any = sub.On<ChatAppEvent>(all.Add);
 
-        h.Feed(License, "chatRead", "this-is-not-json");
-        h.Feed(License, "chatRead", """{"payload":{"data":{"chat":{}},"meta":{}}}""");
-        h.Feed(License, "chatRead", ChatAppSamples.Get("chatRead").Data);
+        h.FeedEvent(License, "chatRead", "this-is-not-json");
+        h.FeedEvent(License, "chatRead", """{"payload":{"data":{"chat":{}},"meta":{}}}""");
+        h.FeedEvent(License, "chatRead", ChatAppSamples.Get("chatRead").Data);
 
         Assert.That(reads, Has.Count.EqualTo(1));
         Assert.That(all, Has.Count.EqualTo(1));
@@ -88,9 +88,9 @@ public class SubscriptionTests
         using IDisposable a = sub.On<ChatAppEvent>(all.Add);
         using IDisposable k = sub.On<QuickResponseEvent>(known.Add);
 
-        h.FeedRaw($$"""{"event":"pusher_internal:subscription_succeeded","channel":"{{User}}","data":"{}"}""");
-        h.Feed(User, "quickResponseFolder", """{"payload":{"data":[{"id":1}],"meta":{"userId":"685"}}}""");
-        h.Feed(User, "quickResponse", ChatAppSamples.Get("quickResponse").Data);
+        h.Feed($$"""{"event":"pusher_internal:subscription_succeeded","channel":"{{User}}","data":"{}"}""");
+        h.FeedEvent(User, "quickResponseFolder", """{"payload":{"data":[{"id":1}],"meta":{"userId":"685"}}}""");
+        h.FeedEvent(User, "quickResponse", ChatAppSamples.Get("quickResponse").Data);
 
         Assert.That(unknown, Has.Count.EqualTo(1));
         Assert.That((unknown[0].EventName, unknown[0].Channel, unknown[0].DataAsString),
@@ -110,8 +110,8 @@ public class SubscriptionTests
         using IDisposable a = sub.On<EmployeeStatusEvent>(_ => throw new InvalidOperationException("handler bug"));
         using IDisposable b = sub.On<EmployeeStatusEvent>(_ => second++);
 
-        h.Feed(Company, "employeeStatus", ChatAppSamples.Get("employeeStatus").Data);
-        h.Feed(Company, "employeeStatus", ChatAppSamples.Get("employeeStatus").Data);
+        h.FeedEvent(Company, "employeeStatus", ChatAppSamples.Get("employeeStatus").Data);
+        h.FeedEvent(Company, "employeeStatus", ChatAppSamples.Get("employeeStatus").Data);
 
         Assert.That(second, Is.EqualTo(2));
         Assert.That(h.Errors, Has.Count.EqualTo(2));
@@ -129,13 +129,13 @@ public class SubscriptionTests
         IDisposable b = sub.On<ChatAppEvent>(_ => any++);
         IDisposable c = sub.OnUnknown(_ => unknown++);
 
-        h.Feed(Company, "employeeWorkday", ChatAppSamples.Get("employeeWorkday").Data);
-        h.Feed(Company, "somethingNew", "{}");
+        h.FeedEvent(Company, "employeeWorkday", ChatAppSamples.Get("employeeWorkday").Data);
+        h.FeedEvent(Company, "somethingNew", "{}");
         a.Dispose();
         b.Dispose();
         c.Dispose();
-        h.Feed(Company, "employeeWorkday", ChatAppSamples.Get("employeeWorkday").Data);
-        h.Feed(Company, "somethingNew", "{}");
+        h.FeedEvent(Company, "employeeWorkday", ChatAppSamples.Get("employeeWorkday").Data);
+        h.FeedEvent(Company, "somethingNew", "{}");
 
         Assert.That((typed, any, unknown), Is.EqualTo((1, 2, 1)));
     }
@@ -173,11 +173,11 @@ public class SubscriptionTests
         await using IAsyncEnumerator<ChatAppEvent> reader = sub.ReadAllAsync(ct).GetAsyncEnumerator(ct);
         ValueTask<bool> first = reader.MoveNextAsync(); // enumeration has started: the queue exists from here on
 
-        h.FeedRaw($$"""{"event":"pusher_internal:subscription_succeeded","channel":"{{License}}","data":"{}"}""");
-        h.Feed(License, "message", ChatAppSamples.Get("message").Data);
-        h.Feed(License, "chatTag", """{"payload":[]}""");
-        h.Feed(License, "chatArchived", """{"x":1}""");
-        h.Feed(License, "chatRead", ChatAppSamples.Get("chatRead").Data);
+        h.Feed($$"""{"event":"pusher_internal:subscription_succeeded","channel":"{{License}}","data":"{}"}""");
+        h.FeedEvent(License, "message", ChatAppSamples.Get("message").Data);
+        h.FeedEvent(License, "chatTag", """{"payload":[]}""");
+        h.FeedEvent(License, "chatArchived", """{"x":1}""");
+        h.FeedEvent(License, "chatRead", ChatAppSamples.Get("chatRead").Data);
 
         var read = new List<ChatAppEvent>();
         Assert.That(await first, Is.True);
@@ -207,8 +207,8 @@ public class SubscriptionTests
         await using IAsyncEnumerator<ChatAppEvent> reader = h.Client.ReadChatAppEventsAsync(ct).GetAsyncEnumerator(ct);
         ValueTask<bool> first = reader.MoveNextAsync();
 
-        h.Feed(Company, "employeeStatus", ChatAppSamples.Get("employeeStatus").Data);
-        h.Feed(User, "quickResponse", ChatAppSamples.Get("quickResponse", 2).Data);
+        h.FeedEvent(Company, "employeeStatus", ChatAppSamples.Get("employeeStatus").Data);
+        h.FeedEvent(User, "quickResponse", ChatAppSamples.Get("quickResponse", 2).Data);
 
         Assert.That(await first, Is.True);
         ChatAppEvent a = reader.Current;

@@ -2,10 +2,15 @@ using System.Buffers;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using PusherWire.Internal;
+using PusherWire.Testing;
 
-namespace PusherWire.Tests.Core;
+namespace PusherWire.Tests.Shared;
 
-/// <summary>A client whose routing path is fed frames directly on the calling thread, with no socket.</summary>
+/// <summary>
+/// A client whose routing path is fed Pusher frames directly on the calling thread, with no socket: events reach
+/// bindings and readers exactly as they would from the network. Shared by the core and ChatApp test projects
+/// (linked from tests/Shared).
+/// </summary>
 internal sealed class RoutingHarness : IAsyncDisposable
 {
     public RoutingHarness(PusherOptions? options = null)
@@ -23,7 +28,14 @@ internal sealed class RoutingHarness : IAsyncDisposable
 
     public List<PusherException> Errors { get; } = [];
 
+    /// <summary>Feeds one raw message exactly as given.</summary>
     public void Feed(string json) => Feed(Encoding.UTF8.GetBytes(json));
+
+    /// <summary>Feeds an event the way Pusher servers send it: <c>data</c> JSON-encoded as a string.</summary>
+    public void FeedEvent(string channel, string eventName, string dataJson) => Feed(PusherTestServer.EncodeEvent(channel, eventName, dataJson));
+
+    /// <summary>Feeds an event whose data is UTF-8 JSON bytes, JSON-encoded as a string like a server does.</summary>
+    public void FeedEvent(string channel, string eventName, byte[] dataJson) => FeedEvent(channel, eventName, Encoding.UTF8.GetString(dataJson));
 
     public void Feed(byte[] message)
     {
