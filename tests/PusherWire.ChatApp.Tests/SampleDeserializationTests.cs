@@ -350,4 +350,20 @@ public class SampleDeserializationTests
             Assert.That(meta.Type, Is.EqualTo(sample.EventName), sample.ToString());
         }
     }
+
+    [Test]
+    public void ChatChanges_ShareOneShape_WhoChangedWhichChat()
+    {
+        string[] changes = ["chatResponsible", "chatProducer", "chatAccomplice", "chatAuditor", "chatLevel", "chatProcess"];
+
+        var items = changes.Select(name => ChatAppEventSerializer.Deserialize(System.Text.Encoding.UTF8.GetBytes(name), ChatAppSamples.Get(name).Data))
+            .Select(e => (System.Collections.IEnumerable)e.GetType().GetProperty("Items")!.GetValue(e)!)
+            .SelectMany(list => list.Cast<object>())
+            .ToList();
+
+        Assert.That(items, Has.Count.EqualTo(6).And.All.InstanceOf<ChatChangeItem>());
+        Assert.That(items.Cast<ChatChangeItem>().Select(i => i.Edited?.Id), Has.All.EqualTo(685));
+        Assert.That(items.Cast<ChatChangeItem>().Select(i => i.Chat?.Id), Has.All.EqualTo("70000000000@c.us"));
+        Assert.That(items.Cast<ChatChangeItem>().Select(i => i.FromApp?.Id), Has.All.StartWith("app_"));
+    }
 }

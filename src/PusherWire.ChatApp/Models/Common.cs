@@ -98,3 +98,23 @@ internal static class UnixTime
     public static DateTimeOffset? FromSeconds(long? seconds) =>
         seconds is { } s && s >= -62_135_596_800 && s <= 253_402_300_799 ? DateTimeOffset.FromUnixTimeSeconds(s) : null;
 }
+
+/// <summary>An item of a license-messenger channel event: every one of them concerns a chat.</summary>
+public abstract record ChatItem
+{
+    /// <summary>The chat the item concerns.</summary>
+    public ChatInfo? Chat { get; init; }
+}
+
+/// <summary>
+/// A change made to a chat by someone (<c>chatResponsible</c>, <c>chatProducer</c>, <c>chatAccomplice</c>,
+/// <c>chatAuditor</c>, <c>chatLevel</c>, <c>chatProcess</c>): handle them alike to audit who changed what.
+/// </summary>
+public abstract record ChatChangeItem : ChatItem
+{
+    /// <summary>The API application that made the change, when any.</summary>
+    public AppRef? FromApp { get; init; }
+
+    /// <summary>The user who made the change, when sent.</summary>
+    public EntityRef? Edited { get; init; }
+}

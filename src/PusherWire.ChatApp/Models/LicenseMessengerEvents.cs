@@ -17,7 +17,7 @@ public sealed record MessageEvent : ChatAppEvent<MessageItem, LicenseMessengerMe
 }
 
 /// <summary>One message of a <see cref="MessageEvent"/>.</summary>
-public sealed record MessageItem
+public sealed record MessageItem : ChatItem
 {
     /// <summary>The message id.</summary>
     [JsonConverter(typeof(ChatAppIdConverter))]
@@ -60,9 +60,6 @@ public sealed record MessageItem
 
     /// <summary>The author.</summary>
     public MessageAuthor? FromUser { get; init; }
-
-    /// <summary>The chat.</summary>
-    public ChatInfo? Chat { get; init; }
 
     /// <summary>The API application that sent it, when any.</summary>
     public AppRef? FromApp { get; init; }
@@ -116,7 +113,7 @@ public sealed record MessageStatusEvent : ChatAppEvent<MessageStatusItem, Licens
 }
 
 /// <summary>One status change of a <see cref="MessageStatusEvent"/>.</summary>
-public sealed record MessageStatusItem
+public sealed record MessageStatusItem : ChatItem
 {
     /// <summary>The message id.</summary>
     [JsonConverter(typeof(ChatAppIdConverter))]
@@ -128,9 +125,6 @@ public sealed record MessageStatusItem
     /// <summary><see cref="Type"/> as an enum.</summary>
     [JsonIgnore]
     public MessageStatus Status => ChatAppEnumParser.MessageStatus(Type);
-
-    /// <summary>The chat.</summary>
-    public ChatInfo? Chat { get; init; }
 
     /// <summary>The API application that sent the message, when any.</summary>
     public AppRef? FromApp { get; init; }
@@ -150,7 +144,7 @@ public sealed record ChatTagEvent : ChatAppEvent<ChatTagItem, LicenseMessengerMe
 }
 
 /// <summary>One change of a <see cref="ChatTagEvent"/>.</summary>
-public sealed record ChatTagItem
+public sealed record ChatTagItem : ChatItem
 {
     /// <summary>The change exactly as sent: <c>add</c> or <c>destroy</c>.</summary>
     public string? Type { get; init; }
@@ -161,9 +155,6 @@ public sealed record ChatTagItem
 
     /// <summary>The tag.</summary>
     public ChatTag? Tag { get; init; }
-
-    /// <summary>The chat.</summary>
-    public ChatInfo? Chat { get; init; }
 }
 
 /// <summary>A chat tag.</summary>
@@ -211,7 +202,7 @@ public sealed record ChatStatusEvent : ChatAppEvent<ChatStatusItem, LicenseMesse
 }
 
 /// <summary>One change of a <see cref="ChatStatusEvent"/>.</summary>
-public sealed record ChatStatusItem
+public sealed record ChatStatusItem : ChatItem
 {
     /// <summary>The status exactly as sent, e.g. <c>open</c> or <c>close</c>.</summary>
     public string? Type { get; init; }
@@ -219,9 +210,6 @@ public sealed record ChatStatusItem
     /// <summary><see cref="Type"/> as an enum.</summary>
     [JsonIgnore]
     public ChatStatus Status => ChatAppEnumParser.ChatStatus(Type);
-
-    /// <summary>The chat.</summary>
-    public ChatInfo? Chat { get; init; }
 }
 
 /// <summary><c>chatResponsible</c>: the responsible employee of a chat was set.</summary>
@@ -235,19 +223,10 @@ public sealed record ChatResponsibleEvent : ChatAppEvent<ChatResponsibleItem, Li
 }
 
 /// <summary>One change of a <see cref="ChatResponsibleEvent"/>.</summary>
-public sealed record ChatResponsibleItem
+public sealed record ChatResponsibleItem : ChatChangeItem
 {
     /// <summary>The new responsible employee.</summary>
     public EntityRef? Responsible { get; init; }
-
-    /// <summary>The chat.</summary>
-    public ChatInfo? Chat { get; init; }
-
-    /// <summary>The API application that made the change, when any.</summary>
-    public AppRef? FromApp { get; init; }
-
-    /// <summary>The user who made the change, when sent.</summary>
-    public EntityRef? Edited { get; init; }
 }
 
 /// <summary><c>chatResponsiblePin</c>: the responsible of a chat was pinned or unpinned.</summary>
@@ -261,7 +240,7 @@ public sealed record ChatResponsiblePinEvent : ChatAppEvent<ChatResponsiblePinIt
 }
 
 /// <summary>One change of a <see cref="ChatResponsiblePinEvent"/>.</summary>
-public sealed record ChatResponsiblePinItem
+public sealed record ChatResponsiblePinItem : ChatItem
 {
     /// <summary>The change exactly as sent: <c>pin</c> or <c>unpin</c>.</summary>
     public string? Type { get; init; }
@@ -269,9 +248,6 @@ public sealed record ChatResponsiblePinItem
     /// <summary><see cref="Type"/> as an enum.</summary>
     [JsonIgnore]
     public PinAction Action => ChatAppEnumParser.Pin(Type);
-
-    /// <summary>The chat.</summary>
-    public ChatInfo? Chat { get; init; }
 }
 
 /// <summary><c>chatProducer</c>: the producer of a chat was set.</summary>
@@ -285,19 +261,10 @@ public sealed record ChatProducerEvent : ChatAppEvent<ChatProducerItem, LicenseM
 }
 
 /// <summary>One change of a <see cref="ChatProducerEvent"/>.</summary>
-public sealed record ChatProducerItem
+public sealed record ChatProducerItem : ChatChangeItem
 {
     /// <summary>The new producer.</summary>
     public EntityRef? Producer { get; init; }
-
-    /// <summary>The chat.</summary>
-    public ChatInfo? Chat { get; init; }
-
-    /// <summary>The API application that made the change, when any.</summary>
-    public AppRef? FromApp { get; init; }
-
-    /// <summary>The user who made the change, when sent.</summary>
-    public EntityRef? Edited { get; init; }
 }
 
 /// <summary><c>chatAccomplice</c>: an accomplice was added to or removed from a chat.</summary>
@@ -311,7 +278,7 @@ public sealed record ChatAccompliceEvent : ChatAppEvent<ChatAccompliceItem, Lice
 }
 
 /// <summary>One change of a <see cref="ChatAccompliceEvent"/>.</summary>
-public sealed record ChatAccompliceItem
+public sealed record ChatAccompliceItem : ChatChangeItem
 {
     /// <summary>The change exactly as sent: <c>add</c> or <c>destroy</c>.</summary>
     public string? Type { get; init; }
@@ -322,15 +289,6 @@ public sealed record ChatAccompliceItem
 
     /// <summary>The accomplice.</summary>
     public EntityRef? Accomplice { get; init; }
-
-    /// <summary>The chat.</summary>
-    public ChatInfo? Chat { get; init; }
-
-    /// <summary>The API application that made the change, when any.</summary>
-    public AppRef? FromApp { get; init; }
-
-    /// <summary>The user who made the change, when sent.</summary>
-    public EntityRef? Edited { get; init; }
 }
 
 /// <summary><c>chatAuditor</c>: an auditor was added to or removed from a chat.</summary>
@@ -344,7 +302,7 @@ public sealed record ChatAuditorEvent : ChatAppEvent<ChatAuditorItem, LicenseMes
 }
 
 /// <summary>One change of a <see cref="ChatAuditorEvent"/>.</summary>
-public sealed record ChatAuditorItem
+public sealed record ChatAuditorItem : ChatChangeItem
 {
     /// <summary>The change exactly as sent: <c>add</c> or <c>destroy</c>.</summary>
     public string? Type { get; init; }
@@ -355,15 +313,6 @@ public sealed record ChatAuditorItem
 
     /// <summary>The auditor.</summary>
     public EntityRef? Auditor { get; init; }
-
-    /// <summary>The chat.</summary>
-    public ChatInfo? Chat { get; init; }
-
-    /// <summary>The API application that made the change, when any.</summary>
-    public AppRef? FromApp { get; init; }
-
-    /// <summary>The user who made the change, when sent.</summary>
-    public EntityRef? Edited { get; init; }
 }
 
 /// <summary><c>chatLevel</c>: the level of a chat was set.</summary>
@@ -377,19 +326,10 @@ public sealed record ChatLevelEvent : ChatAppEvent<ChatLevelItem, LicenseMesseng
 }
 
 /// <summary>One change of a <see cref="ChatLevelEvent"/>.</summary>
-public sealed record ChatLevelItem
+public sealed record ChatLevelItem : ChatChangeItem
 {
     /// <summary>The new level.</summary>
     public EntityRef? Level { get; init; }
-
-    /// <summary>The chat.</summary>
-    public ChatInfo? Chat { get; init; }
-
-    /// <summary>The API application that made the change, when any.</summary>
-    public AppRef? FromApp { get; init; }
-
-    /// <summary>The user who made the change, when sent.</summary>
-    public EntityRef? Edited { get; init; }
 }
 
 /// <summary><c>chatConversation</c>: a 24-hour conversation window was opened (WhatsApp only).</summary>
@@ -403,13 +343,10 @@ public sealed record ChatConversationEvent : ChatAppEvent<ChatConversationItem, 
 }
 
 /// <summary>One window of a <see cref="ChatConversationEvent"/>.</summary>
-public sealed record ChatConversationItem
+public sealed record ChatConversationItem : ChatItem
 {
     /// <summary>The conversation window.</summary>
     public ConversationWindow? Conversation { get; init; }
-
-    /// <summary>The chat.</summary>
-    public ChatInfo? Chat { get; init; }
 }
 
 /// <summary>A WhatsApp 24-hour conversation window.</summary>
@@ -448,10 +385,9 @@ public sealed record ChatReadEvent : ChatAppEvent<ChatReadItem, LicenseMessenger
 }
 
 /// <summary>One chat of a <see cref="ChatReadEvent"/>.</summary>
-public sealed record ChatReadItem
+public sealed record ChatReadItem : ChatItem
 {
-    /// <summary>The chat.</summary>
-    public ChatInfo? Chat { get; init; }
+
 }
 
 /// <summary><c>chatProcess</c>: the process of a chat was set or cleared.</summary>
@@ -465,7 +401,7 @@ public sealed record ChatProcessEvent : ChatAppEvent<ChatProcessItem, LicenseMes
 }
 
 /// <summary>One change of a <see cref="ChatProcessEvent"/>.</summary>
-public sealed record ChatProcessItem
+public sealed record ChatProcessItem : ChatChangeItem
 {
     /// <summary>The process exactly as sent: <c>inWork</c>, or null when cleared.</summary>
     public string? Process { get; init; }
@@ -473,13 +409,4 @@ public sealed record ChatProcessItem
     /// <summary><see cref="Process"/> as an enum (<see cref="ChatProcessState.None"/> for null).</summary>
     [JsonIgnore]
     public ChatProcessState ProcessState => ChatAppEnumParser.Process(Process);
-
-    /// <summary>The chat.</summary>
-    public ChatInfo? Chat { get; init; }
-
-    /// <summary>The API application that made the change, when any.</summary>
-    public AppRef? FromApp { get; init; }
-
-    /// <summary>The user who made the change, when sent.</summary>
-    public EntityRef? Edited { get; init; }
 }
