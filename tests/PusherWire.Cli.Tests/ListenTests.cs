@@ -137,7 +137,7 @@ public class ListenTests
         // The client has failed for good: that is the last record (no reconnect, no later disconnect noise).
         Assert.That((records[^1].Kind(), records[^1].Str("to")), Is.EqualTo(("state", "failed")));
         Assert.That(records.Select(r => r.Kind()), Has.None.EqualTo("subscribed"));
-        Assert.That(cli.Stderr.Text, Does.StartWith("fatal: ").And.Contain("4001"));
+        Assert.That(cli.Stderr.Text, Does.StartWith("fatal: the server refused the connection (4001: App key NotTheKey does not exist)"));
         Assert.That(server.Server.Connections, Has.Count.EqualTo(1), "a refused connection is not retried");
     }
 

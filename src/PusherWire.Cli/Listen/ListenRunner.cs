@@ -83,9 +83,9 @@ internal static class ListenRunner
                 // Channel failures are reported once each, as subscription_error.
                 if (!Decided && !_silenced && error is not ChannelAuthorizationException)
                 {
-                    if (error is PusherServerErrorException { Code: { } code })
+                    if (error is PusherServerErrorException { Code: { } code } serverError)
                     {
-                        _lastServerError = $"the server refused the connection ({code}: {error.Message})";
+                        _lastServerError = $"the server refused the connection ({code}: {serverError.ServerMessage})";
                     }
 
                     output.Error(error);
