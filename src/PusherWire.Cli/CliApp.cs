@@ -8,12 +8,27 @@ namespace PusherWire.Cli;
 internal static class CliApp
 {
     /// <summary>Runs the CLI; everything is written to <paramref name="stdout"/> and <paramref name="stderr"/> (tests pass their own).</summary>
+    /// <param name="args">The command line.</param>
+    /// <param name="stdout">Records and results.</param>
+    /// <param name="stderr">Diagnostics.</param>
+    /// <param name="isTerminal">Whether stdout is a terminal (picks the default --format).</param>
+    /// <param name="environment">Reads environment variables (default <see cref="Environment.GetEnvironmentVariable(string)"/>).</param>
+    /// <param name="cancellationToken">
+    /// Stops a running command like Ctrl+C does. When the caller passes a cancelable token it owns termination, and the
+    /// CLI does not install its own Ctrl+C/SIGTERM handlers.
+    /// </param>
     /// <returns>The process exit code (<see cref="ExitCodes"/>).</returns>
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, bool isTerminal, CancellationToken cancellationToken = default)
+    public static async Task<int> RunAsync(
+        string[] args,
+        TextWriter stdout,
+        TextWriter stderr,
+        bool isTerminal,
+        Func<string, string?>? environment = null,
+        CancellationToken cancellationToken = default)
     {
         var root = new RootCommand("PusherWire: a Pusher-protocol client for ChatApp's real-time API events.")
         {
-            ListenCommand.Create(stdout, stderr, isTerminal),
+            ListenCommand.Create(stdout, stderr, isTerminal, environment ?? Environment.GetEnvironmentVariable),
             ServeCommand.Create(stdout, stderr),
             DemoCommand.Create(stdout, stderr, isTerminal),
         };
@@ -32,12 +47,25 @@ internal static class CliApp
 
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cancellationToken).ConfigureAwait(false);
+            var configuration = new InvocationConfiguration
+            {
+                Output = stdout,
+                Error = stderr,
+                // Exceptions are ours to map to exit codes (the default handler prints a stack trace and returns 1).
+                EnableDefaultExceptionHandler = false,
+                // Ctrl+C/SIGTERM cancel the command's token; a clean disconnect takes up to PusherOptions.CloseTimeout (3 s).
+                ProcessTerminationTimeout = cancellationToken.CanBeCanceled ? null : TimeSpan.FromSeconds(5),
+            };
+            return await parsed.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
         }
         catch (CliArgumentException e)
         {
             await stderr.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
             return ExitCodes.BadArguments;
+        }
+        catch (OperationCanceledException)
+        {
+            return ExitCodes.Ok; // Ctrl+C while a command was still starting
         }
     }
 }

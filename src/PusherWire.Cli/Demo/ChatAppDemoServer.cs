@@ -63,12 +63,18 @@ internal sealed class ChatAppDemoServer : IAsyncDisposable
         return new ChatAppDemoServer(server, options);
     }
 
-    /// <summary>The channel a sample is published on.</summary>
+    /// <summary>
+    /// The channel a sample is published on: its kind's channel; for a license-messenger sample the messenger its
+    /// <c>meta.messengerType</c> names, or (when that is not one of <see cref="ChatAppDemoOptions.Messengers"/>) the
+    /// messengers in turn by <paramref name="index"/>.
+    /// </summary>
     public string ChannelFor(ChatAppSamples.Sample sample, int index) => sample.Kind switch
     {
         ChatAppSamples.ChannelKind.Company => ChatAppChannels.Company(Options.Company),
         ChatAppSamples.ChannelKind.User => ChatAppChannels.User(Options.User),
-        _ => ChatAppChannels.LicenseMessenger(Options.License, Options.Messengers[index % Options.Messengers.Count]),
+        _ => ChatAppChannels.LicenseMessenger(
+            Options.License,
+            sample.MessengerType is { } type && Options.Messengers.Contains(type, StringComparer.Ordinal) ? type : Options.Messengers[index % Options.Messengers.Count]),
     };
 
     /// <summary>Publishes samples in order, round after round, at <see cref="ChatAppDemoOptions.EventsPerSecond"/>.</summary>

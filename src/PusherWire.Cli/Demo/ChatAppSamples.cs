@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace PusherWire.Cli.Demo;
@@ -20,8 +23,27 @@ internal static class ChatAppSamples
                 e.GetProperty("event").GetString()!,
                 Enum.Parse<ChannelKind>(e.GetProperty("channelKind").GetString()!, ignoreCase: true),
                 e.GetProperty("description").GetString()!,
-                e.GetProperty("payload").GetRawText()))
+                Compact(e.GetProperty("payload")),
+                MessengerTypeOf(e.GetProperty("payload"))))
             .ToList();
+    }
+
+    private static string? MessengerTypeOf(JsonElement payload) =>
+        payload.TryGetProperty("payload", out JsonElement inner)
+        && inner.TryGetProperty("meta", out JsonElement meta)
+        && meta.TryGetProperty("messengerType", out JsonElement type)
+        && type.ValueKind == JsonValueKind.String ? type.GetString() : null;
+
+    /// <summary>The JSON without the file's indentation: real servers send compact JSON.</summary>
+    private static string Compact(JsonElement element)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            element.WriteTo(writer);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     /// <summary>Which of the three ChatApp channel kinds an event is published on.</summary>
@@ -41,6 +63,7 @@ internal static class ChatAppSamples
     /// <param name="EventName">The Pusher event name.</param>
     /// <param name="Kind">The channel kind it belongs to.</param>
     /// <param name="Description">The documentation's caption.</param>
-    /// <param name="PayloadJson">The event data as JSON.</param>
-    public sealed record Sample(string EventName, ChannelKind Kind, string Description, string PayloadJson);
+    /// <param name="PayloadJson">The event data as compact JSON (one line).</param>
+    /// <param name="MessengerType">The <c>meta.messengerType</c> of a license-messenger sample, if any.</param>
+    public sealed record Sample(string EventName, ChannelKind Kind, string Description, string PayloadJson, string? MessengerType);
 }

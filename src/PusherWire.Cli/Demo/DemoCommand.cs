@@ -13,19 +13,28 @@ internal static class DemoCommand
     {
         var count = new Option<int>("--count") { Description = "Events to show before exiting (0 = until Ctrl+C)", DefaultValueFactory = _ => ChatAppSamples.All.Count };
         var rate = new Option<double>("--rate") { Description = "Sample events per second", DefaultValueFactory = _ => 20 };
-        var format = new Option<OutputFormat?>("--format") { Description = "ndjson or pretty (default: pretty on a terminal, ndjson when redirected)" };
+        var format = FormatOption.Create();
         var command = new Command("demo", "Stream ChatApp's sample events from an embedded server (no token, no network)") { count, rate, format };
         command.SetAction(async (result, ct) =>
         {
             int limit = result.GetValue(count);
             double eventsPerSecond = result.GetValue(rate);
-            if (limit < 0 || eventsPerSecond is <= 0 or > 1_000_000)
+            if (limit < 0)
             {
-                throw new CliArgumentException("--count must be 0 or more and --rate above 0.");
+                throw new CliArgumentException($"--count must be 0 (no limit) or more (got {limit}).");
+            }
+
+            if (!double.IsFinite(eventsPerSecond) || eventsPerSecond is <= 0 or > 1_000_000)
+            {
+                throw new CliArgumentException("--rate must be above 0 and at most 1000000.");
             }
 
             var options = new ChatAppDemoOptions { EventsPerSecond = eventsPerSecond };
             await using ChatAppDemoServer server = await ChatAppDemoServer.StartAsync(options, ct).ConfigureAwait(false);
+            // stderr, so stdout stays pure NDJSON when redirected.
+            await stderr.WriteLineAsync(
+                $"demo: embedded ChatApp-compatible server at {server.Server.WebSocketUri}; "
+                + (limit == 0 ? "sample events until Ctrl+C" : $"{limit} sample event(s), then exit")).ConfigureAwait(false);
             var settings = new ListenSettings
             {
                 Key = options.AppKey,
@@ -35,7 +44,7 @@ internal static class DemoCommand
                 AuthEndpoint = server.Server.AuthEndpoint,
                 Token = options.Token,
                 Channels = options.Channels,
-                Format = result.GetValue(format) ?? (isTerminal ? OutputFormat.Pretty : OutputFormat.Ndjson),
+                Format = FormatOption.Resolve(result.GetValue(format), isTerminal),
                 Count = limit == 0 ? null : limit,
             };
 

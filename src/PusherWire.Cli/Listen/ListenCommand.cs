@@ -1,14 +1,15 @@
 using System.CommandLine;
+using System.Text.RegularExpressions;
 using PusherWire.ChatApp;
 
 namespace PusherWire.Cli.Listen;
 
 /// <summary><c>pusherwire listen</c>: connect, subscribe, and print what happens.</summary>
-internal static class ListenCommand
+internal static partial class ListenCommand
 {
     public const string TokenEnvironmentVariable = "CHATAPP_TOKEN";
 
-    public static Command Create(TextWriter stdout, TextWriter stderr, bool isTerminal)
+    public static Command Create(TextWriter stdout, TextWriter stderr, bool isTerminal, Func<string, string?> environment)
     {
         var key = new Option<string>("--key") { Description = "Application key", DefaultValueFactory = _ => "ChatsAppApiProdKey" };
         var host = new Option<string>("--host") { Description = "WebSocket host", DefaultValueFactory = _ => "socket.chatapp.online" };
@@ -25,7 +26,7 @@ internal static class ListenCommand
         var channel = new Option<string[]>("--channel") { Description = "Raw channel name (repeatable)" };
         var activity = new Option<double?>("--activity-timeout") { Description = "Seconds of silence before a ping (default 120, or the server's lower value)" };
         var pong = new Option<double?>("--pong-timeout") { Description = "Seconds to wait for a pong (default 30)" };
-        var format = new Option<OutputFormat?>("--format") { Description = "ndjson or pretty (default: pretty on a terminal, ndjson when redirected)" };
+        var format = FormatOption.Create();
         var count = new Option<int?>("--count") { Description = "Exit 0 after N application events" };
         var timeout = new Option<double?>("--timeout") { Description = "Exit 3 after S seconds" };
 
@@ -52,10 +53,18 @@ internal static class ListenCommand
             }
             catch (ArgumentException e)
             {
-                throw new CliArgumentException(e.Message);
+                // "A ChatApp user id must be positive (got -3)." without .NET's " (Parameter 'userId')" suffix.
+                int suffix = e.Message.IndexOf(" (Parameter '", StringComparison.Ordinal);
+                throw new CliArgumentException(suffix < 0 ? e.Message : e.Message[..suffix]);
             }
 
-            channels.AddRange(result.GetValue(channel) ?? []);
+            foreach (string raw in result.GetValue(channel) ?? [])
+            {
+                channels.Add(ChannelName().IsMatch(raw)
+                    ? raw
+                    : throw new CliArgumentException($"--channel '{raw}' is not a valid channel name (1-164 characters of A-Z a-z 0-9 _ - = @ , . ;)."));
+            }
+
             var settings = new ListenSettings
             {
                 Key = result.GetValue(key)!,
@@ -64,12 +73,12 @@ internal static class ListenCommand
                 UseTls = !insecure,
                 Path = result.GetValue(path) ?? "",
                 AuthEndpoint = ParseEndpoint(result.GetValue(authEndpoint)!, insecure),
-                Token = result.GetValue(token) ?? NullIfEmpty(Environment.GetEnvironmentVariable(TokenEnvironmentVariable)),
+                Token = CheckToken(NullIfEmpty(result.GetValue(token)) ?? NullIfEmpty(environment(TokenEnvironmentVariable))),
                 Headers = ParseHeaders(result.GetValue(header) ?? []),
                 Channels = channels.Distinct().ToList(),
                 ActivityTimeout = Seconds(result.GetValue(activity), "--activity-timeout"),
                 PongTimeout = Seconds(result.GetValue(pong), "--pong-timeout"),
-                Format = result.GetValue(format) ?? (isTerminal ? OutputFormat.Pretty : OutputFormat.Ndjson),
+                Format = FormatOption.Resolve(result.GetValue(format), isTerminal),
                 Count = result.GetValue(count) is { } n ? Range(n, 1, int.MaxValue, "--count") : null,
                 Timeout = Seconds(result.GetValue(timeout), "--timeout"),
             };
@@ -83,7 +92,17 @@ internal static class ListenCommand
         return command;
     }
 
-    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+    // Pusher's channel-name rule, as PusherClient.Subscribe checks it.
+    [GeneratedRegex(@"^[A-Za-z0-9_\-=@,.;]{1,164}$")]
+    private static partial Regex ChannelName();
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    // A token with a control character (a pasted newline) would break the header; the message never quotes it.
+    private static string? CheckToken(string? token) =>
+        token is null || !token.Any(char.IsControl)
+            ? token
+            : throw new CliArgumentException($"The token (--token or ${TokenEnvironmentVariable}) contains a control character such as a newline.");
 
     private static int Range(int value, int min, int max, string name) =>
         value >= min && value <= max ? value : throw new CliArgumentException($"{name} must be between {min} and {max} (got {value}).");
@@ -110,19 +129,31 @@ internal static class ListenCommand
         return uri;
     }
 
+    // RFC 9110 token characters.
+    private static bool IsToken(string name) =>
+        name.All(c => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal));
+
     internal static Dictionary<string, string> ParseHeaders(IEnumerable<string> headers)
     {
         var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (string header in headers)
         {
             int colon = header.IndexOf(':', StringComparison.Ordinal);
-            if (colon <= 0)
+            string name = colon > 0 ? header[..colon].Trim() : "";
+            string value = colon > 0 ? header[(colon + 1)..].Trim() : "";
+            if (name.Length == 0 || value.Any(char.IsControl))
             {
                 // The value may be a secret: name only the problem, not the text.
-                throw new CliArgumentException("--header must look like 'Name: value'.");
+                throw new CliArgumentException("--header must look like 'Name: value' (one line).");
             }
 
-            result[header[..colon].Trim()] = header[(colon + 1)..].Trim();
+            using var probe = new HttpRequestMessage();
+            if (!IsToken(name) || !probe.Headers.TryAddWithoutValidation(name, value))
+            {
+                throw new CliArgumentException($"--header: '{name}' cannot be sent as a request header.");
+            }
+
+            result[name] = value;
         }
 
         return result;

@@ -9,101 +9,179 @@ internal static class ListenRunner
     public static async Task<int> RunAsync(ListenSettings settings, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var output = new EventWriter(stdout, settings.Format);
-        using var authorizer = new HttpChannelAuthorizer(new HttpChannelAuthorizerOptions(settings.AuthEndpoint)
-        {
-            Headers = settings.Headers,
-            AuthorizationProvider = settings.Token is { } token ? _ => ValueTask.FromResult(token) : null,
-            AllowInsecureEndpoint = !settings.UseTls,
-        });
-        var options = new PusherOptions(settings.Key)
-        {
-            Host = settings.Host,
-            Port = settings.Port,
-            Path = settings.Path,
-            UseTls = settings.UseTls,
-            AllowInsecureTransport = !settings.UseTls,
-            Authorizer = authorizer,
-        };
-        options = options with
-        {
-            ActivityTimeout = settings.ActivityTimeout ?? options.ActivityTimeout,
-            PongTimeout = settings.PongTimeout ?? options.PongTimeout,
-        };
-
-        // The outcome is decided by whichever comes first; later outcomes are ignored.
-        var outcome = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var client = new PusherClient(options);
-        client.StateChanged += (_, change) =>
-        {
-            output.State(change.Previous, change.Current, change.Current == ConnectionState.Connected ? client.SocketId : null);
-            if (change.Current == ConnectionState.Failed)
-            {
-                outcome.TrySetResult(ExitCodes.Fatal);
-            }
-        };
-        client.Error += (_, error) =>
-        {
-            if (error is not ChannelAuthorizationException)
-            {
-                output.Error(error); // channel failures are reported once, as subscription_error
-            }
-        };
-
-        int refused = 0;
-        foreach (string name in settings.Channels)
-        {
-            PusherChannel channel = client.Subscribe(name);
-            channel.Subscribed += (_, _) => output.Subscribed(name);
-            channel.SubscriptionFailed += (_, error) =>
-            {
-                output.SubscriptionError(name, error);
-                if (Interlocked.Increment(ref refused) == settings.Channels.Count && client.Channels.All(c => !c.IsSubscribed))
-                {
-                    outcome.TrySetResult(ExitCodes.Fatal);
-                }
-            };
-        }
-
-        int received = 0;
-        client.BindGlobal((in PusherEvent e) =>
-        {
-            output.Event(e);
-            if (settings.Count is { } limit && Interlocked.Increment(ref received) >= limit)
-            {
-                outcome.TrySetResult(ExitCodes.Ok);
-            }
-        });
-
-        using var timeout = settings.Timeout is { } t ? new CancellationTokenSource(t) : new CancellationTokenSource();
-        using CancellationTokenRegistration onTimeout = timeout.Token.Register(() => outcome.TrySetResult(ExitCodes.Timeout));
-        using CancellationTokenRegistration onCancel = cancellationToken.Register(() => outcome.TrySetResult(ExitCodes.Ok));
-
-        _ = ConnectAsync(client, outcome, stderr);
-        int code = await outcome.Task.ConfigureAwait(false);
-        if (code == ExitCodes.Timeout)
-        {
-            await stderr.WriteLineAsync($"timeout: {received} event(s) within {settings.Timeout!.Value.TotalSeconds:0.###} s").ConfigureAwait(false);
-        }
-
-        await client.DisconnectAsync(CancellationToken.None).ConfigureAwait(false);
-        return code;
-    }
-
-    private static async Task ConnectAsync(PusherClient client, TaskCompletionSource<int> outcome, TextWriter stderr)
-    {
+        HttpChannelAuthorizer authorizer;
+        PusherOptions options;
         try
         {
-            await client.ConnectAsync(CancellationToken.None).ConfigureAwait(false);
+            authorizer = new HttpChannelAuthorizer(new HttpChannelAuthorizerOptions(settings.AuthEndpoint)
+            {
+                Headers = settings.Headers,
+                AuthorizationProvider = settings.Token is { } token ? _ => ValueTask.FromResult(token) : null,
+                AllowInsecureEndpoint = !settings.UseTls,
+            });
+            options = new PusherOptions(settings.Key)
+            {
+                Host = settings.Host,
+                Port = settings.Port,
+                Path = settings.Path,
+                UseTls = settings.UseTls,
+                AllowInsecureTransport = !settings.UseTls,
+                Authorizer = authorizer,
+            };
+            options = options with
+            {
+                ActivityTimeout = settings.ActivityTimeout ?? options.ActivityTimeout,
+                PongTimeout = settings.PongTimeout ?? options.PongTimeout,
+            };
+            options.Validate();
         }
-        catch (PusherException e) when (!outcome.Task.IsCompleted)
+        catch (ArgumentException e)
         {
-            // Also reported as state 'failed' and an error record on stdout.
-            await stderr.WriteLineAsync($"fatal: {e.Message}").ConfigureAwait(false);
-            outcome.TrySetResult(ExitCodes.Fatal);
+            // PusherOptions/authorizer validation (key, host, path...): the messages carry no token.
+            throw new CliArgumentException(e.Message);
         }
-        catch (PusherException)
+
+        using (authorizer)
         {
-            // Disconnected on purpose (count, timeout, Ctrl+C) before the connection was made.
+            return await new Session(settings, output, options).RunAsync(stderr, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One listen session: the client, its handlers, and the outcome that ends it.</summary>
+    private sealed class Session(ListenSettings settings, EventWriter output, PusherOptions options)
+    {
+        // The first outcome wins; after it only the final state changes are printed (no events beyond --count).
+        private readonly TaskCompletionSource<int> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private string? _fatalReason;
+        private string? _lastServerError;
+        private int _received;
+
+        // Set once the client has failed for good: nothing it does afterwards (disposal) is printed.
+        private volatile bool _silenced;
+
+        private bool Decided => _outcome.Task.IsCompleted;
+
+        public async Task<int> RunAsync(TextWriter stderr, CancellationToken cancellationToken)
+        {
+            await using var client = new PusherClient(options);
+            client.StateChanged += (_, change) =>
+            {
+                if (_silenced)
+                {
+                    return;
+                }
+
+                output.State(change.Previous, change.Current, change.Current == ConnectionState.Connected ? client.SocketId : null);
+                if (change.Current == ConnectionState.Failed)
+                {
+                    _silenced = true;
+                    Decide(ExitCodes.Fatal, _lastServerError ?? "the connection failed for good");
+                }
+            };
+            client.Error += (_, error) =>
+            {
+                // Channel failures are reported once each, as subscription_error.
+                if (!Decided && !_silenced && error is not ChannelAuthorizationException)
+                {
+                    if (error is PusherServerErrorException { Code: { } code } serverError)
+                    {
+                        _lastServerError = $"the server refused the connection ({code}: {serverError.ServerMessage})";
+                    }
+
+                    output.Error(error);
+                }
+            };
+
+            foreach (string name in settings.Channels)
+            {
+                PusherChannel channel;
+                try
+                {
+                    channel = client.Subscribe(name);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new CliArgumentException($"--channel: {e.Message}");
+                }
+
+                channel.Subscribed += (_, _) =>
+                {
+                    if (!Decided)
+                    {
+                        output.Subscribed(name);
+                    }
+                };
+                channel.SubscriptionFailed += (_, error) =>
+                {
+                    if (Decided)
+                    {
+                        return;
+                    }
+
+                    output.SubscriptionError(name, error);
+                    // Fatal only when no channel is left: every one has been refused (a channel that failed before a
+                    // reconnect and is pending again does not count).
+                    if (client.Channels.All(c => c.State == SubscriptionState.Failed))
+                    {
+                        Decide(ExitCodes.Fatal, "every channel was refused");
+                    }
+                };
+            }
+
+            using IDisposable binding = client.BindGlobal((in PusherEvent e) =>
+            {
+                if (Decided)
+                {
+                    return;
+                }
+
+                bool application = !e.EventName.StartsWith("pusher:"u8);
+                int received = application ? Interlocked.Increment(ref _received) : Volatile.Read(ref _received);
+                output.Event(e);
+                if (application && received >= settings.Count)
+                {
+                    Decide(ExitCodes.Ok, null);
+                }
+            });
+
+            using var timeout = new CancellationTokenSource(settings.Timeout ?? Timeout.InfiniteTimeSpan);
+            using CancellationTokenRegistration onTimeout = timeout.Token.Register(() => Decide(ExitCodes.Timeout, null));
+            using CancellationTokenRegistration onCancel = cancellationToken.Register(() => Decide(ExitCodes.Ok, null));
+
+            // Called synchronously so the connection attempt has started before any outcome can disconnect.
+            Task connecting = client.ConnectAsync(CancellationToken.None);
+            int code = await _outcome.Task.ConfigureAwait(false);
+            switch (code)
+            {
+                case ExitCodes.Timeout:
+                    await stderr.WriteLineAsync($"timeout: {Volatile.Read(ref _received)} event(s) within {settings.Timeout!.Value.TotalSeconds:0.###} s").ConfigureAwait(false);
+                    break;
+                case ExitCodes.Fatal:
+                    await stderr.WriteLineAsync($"fatal: {_fatalReason}").ConfigureAwait(false);
+                    break;
+            }
+
+            await client.DisconnectAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await connecting.ConfigureAwait(false);
+            }
+            catch (PusherException)
+            {
+                // Refused (reported as state 'failed' and an error record), or disconnected before it was made.
+            }
+
+            return code;
+        }
+
+        private void Decide(int code, string? fatalReason)
+        {
+            if (fatalReason is not null)
+            {
+                Interlocked.CompareExchange(ref _fatalReason, fatalReason, null);
+            }
+
+            _outcome.TrySetResult(code);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text;
 
 namespace PusherWire.Cli.Listen;
@@ -42,6 +43,21 @@ internal sealed record ListenSettings
                .Append($"Token = {(Token is null ? "none" : "***")}, Headers = [{string.Join(", ", Headers.Keys)}], Channels = [{string.Join(", ", Channels)}]");
         return true;
     }
+}
+
+/// <summary>The <c>--format</c> option shared by <c>listen</c> and <c>demo</c>.</summary>
+internal static class FormatOption
+{
+    public static Option<string?> Create() =>
+        new Option<string?>("--format") { Description = "ndjson or pretty (default: pretty on a terminal, ndjson when redirected)" }
+            .AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, "ndjson", "pretty");
+
+    public static OutputFormat Resolve(string? value, bool isTerminal) => value?.ToUpperInvariant() switch
+    {
+        "NDJSON" => OutputFormat.Ndjson,
+        "PRETTY" => OutputFormat.Pretty,
+        _ => isTerminal ? OutputFormat.Pretty : OutputFormat.Ndjson,
+    };
 }
 
 /// <summary>How events are written.</summary>

@@ -3,18 +3,27 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using PusherWire.Authorization;
+using PusherWire.ChatApp;
 
 namespace PusherWire.Cli.Output;
 
 /// <summary>
 /// Writes what <c>listen</c> sees, one record per line, in the order things happen. The NDJSON shape is a stable
-/// format (docs/cli.md); the pretty one is for people. Thread-safe: client events arrive from several threads.
+/// format (docs/cli.md): exactly one JSON object per line, whatever the server sends. The pretty one is for people.
+/// Thread-safe: client events arrive from several threads.
 /// </summary>
 internal sealed class EventWriter(TextWriter output, Listen.OutputFormat format)
 {
+    // Deep enough for any real payload; deeper data is printed as a string rather than rejected.
+    private const int MaxDataDepth = 256;
+
+    private static readonly JavaScriptEncoder Relaxed = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+    private static readonly JsonWriterOptions CompactOptions = new() { Encoder = Relaxed, MaxDepth = MaxDataDepth + 2 };
+    private static readonly JsonWriterOptions IndentedOptions = new() { Encoder = Relaxed, Indented = true, MaxDepth = MaxDataDepth + 2 };
+    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = MaxDataDepth };
+
     private readonly Lock _gate = new();
     private readonly ArrayBufferWriter<byte> _buffer = new(1024);
-    private static readonly JavaScriptEncoder Relaxed = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
 
     public void State(ConnectionState from, ConnectionState to, string? socketId) => Write(json =>
     {
@@ -25,7 +34,7 @@ internal sealed class EventWriter(TextWriter output, Listen.OutputFormat format)
         {
             json.WriteString("socketId", socketId);
         }
-    }, () => $"state      {Name(from)} -> {Name(to)}{(socketId is null ? "" : $" (socket {socketId})")}");
+    }, () => $"state      {Name(from)} -> {Name(to)}{(socketId is null ? "" : $" (socket {Clean(socketId)})")}");
 
     public void Subscribed(string channel) => Write(json =>
     {
@@ -50,7 +59,7 @@ internal sealed class EventWriter(TextWriter output, Listen.OutputFormat format)
             }
 
             json.WriteString("error", error.Message);
-        }, () => $"refused    {channel}: {error.Message}");
+        }, () => $"refused    {channel}: {Clean(error.Message)}");
     }
 
     public void Error(PusherException error)
@@ -70,67 +79,134 @@ internal sealed class EventWriter(TextWriter output, Listen.OutputFormat format)
 
             json.WriteString("type", error.GetType().Name);
             json.WriteString("message", error.Message);
-        }, () => $"error      {(code is null ? "" : $"{code} ")}{error.Message}");
+        }, () => $"error      {(code is null ? "" : $"{code} ")}{Clean(error.Message)}");
     }
 
     public void Event(in PusherEvent e)
     {
         string channel = e.GetChannelName();
         string name = e.GetEventName();
-        byte[] data = e.Data.ToArray();
-        bool isJson = IsJson(data);
-        Write(json =>
+        JsonDocument? document = TryParse(e.Data);
+        string? text = document is null ? Encoding.UTF8.GetString(e.Data) : null;
+        string? summary = format == Listen.OutputFormat.Pretty ? Summarize(e, document) : null;
+        using (document)
         {
-            json.WriteString("kind", "event");
-            json.WriteString("channel", channel);
-            json.WriteString("event", name);
-            json.WritePropertyName("data");
-            if (isJson)
+            Write(json =>
             {
-                json.WriteRawValue(data, skipInputValidation: true);
-            }
-            else
-            {
-                json.WriteStringValue(Encoding.UTF8.GetString(data));
-            }
-        }, () => $"event      {name} on {channel}\n{Indent(data, isJson)}");
+                json.WriteString("kind", "event");
+                json.WriteString("channel", channel);
+                json.WriteString("event", name);
+                json.WritePropertyName("data");
+                if (document is not null)
+                {
+                    // Re-written, not copied: the server's formatting (newlines included) never reaches the output.
+                    document.RootElement.WriteTo(json);
+                }
+                else
+                {
+                    json.WriteStringValue(text);
+                }
+            }, () => $"event      {Clean(name)} on {Clean(channel)}{summary}\n{Indent(document, text)}");
+        }
     }
 
-    private static bool IsJson(ReadOnlySpan<byte> data)
+    /// <summary>The data as a JSON document, or null when it is not exactly one JSON value.</summary>
+    private static JsonDocument? TryParse(ReadOnlySpan<byte> data)
     {
         if (data.IsEmpty)
         {
-            return false;
+            return null;
         }
 
         try
         {
-            var reader = new Utf8JsonReader(data);
-            reader.Read();
-            reader.Skip();
-            return !reader.Read(); // exactly one value
+            var reader = new Utf8JsonReader(data, new JsonReaderOptions { MaxDepth = MaxDataDepth });
+            return JsonDocument.TryParseValue(ref reader, out JsonDocument? document) && !HasTrailingContent(ref reader) ? document : Dispose(document);
         }
         catch (JsonException)
         {
-            return false;
+            return null;
         }
     }
 
-    private static string Indent(byte[] data, bool isJson)
+    private static bool HasTrailingContent(ref Utf8JsonReader reader) => reader.Read();
+
+    private static JsonDocument? Dispose(JsonDocument? document)
     {
-        if (!isJson)
+        document?.Dispose();
+        return null;
+    }
+
+    /// <summary>A one-line summary of a ChatApp event from the typed layer, for the pretty format.</summary>
+    private static string Summarize(in PusherEvent e, JsonDocument? document)
+    {
+        if (!ChatAppEventSerializer.IsKnownEvent(e.EventName))
         {
-            return "  " + Encoding.UTF8.GetString(data);
+            return "";
         }
 
-        using JsonDocument document = JsonDocument.Parse(data);
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = Relaxed }))
+        ChatAppEvent typed;
+        try
         {
-            document.WriteTo(writer);
+            typed = ChatAppEventSerializer.Deserialize(e.EventName, e.Data);
+        }
+        catch (ChatAppEventFormatException error)
+        {
+            return $": not a valid ChatApp event ({Clean(error.Message)})";
+        }
+
+        int items = document is not null
+            && document.RootElement.TryGetProperty("payload"u8, out JsonElement payload)
+            && payload.TryGetProperty("data"u8, out JsonElement data)
+            && data.ValueKind == JsonValueKind.Array ? data.GetArrayLength() : 0;
+        string what = $": {items} item{(items == 1 ? "" : "s")}";
+        if (typed is MessageEvent { Items: [var first, ..] })
+        {
+            string body = first.Message?.Text is { Length: > 0 } t ? t : first.Message?.Caption ?? "";
+            if (body.Length > 60)
+            {
+                body = string.Concat(body.AsSpan(0, 57), "...");
+            }
+
+            what += $", {first.Side} {first.Type} \"{Clean(body)}\"{(first.FromUser?.Name is { } from ? $" from {Clean(from)}" : "")}";
+        }
+
+        return what;
+    }
+
+    private static string Indent(JsonDocument? document, string? text)
+    {
+        if (document is null)
+        {
+            return "  " + Clean(text);
+        }
+
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, IndentedOptions))
+        {
+            document.RootElement.WriteTo(writer);
         }
 
         return "  " + Encoding.UTF8.GetString(buffer.WrittenSpan).ReplaceLineEndings("\n  ");
+    }
+
+    /// <summary>Server-supplied text for a terminal: control characters (escape sequences, newlines) become spaces.</summary>
+    private static string Clean(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return "";
+        }
+
+        return text.AsSpan().IndexOfAnyInRange('\0', '\x1f') < 0 && !text.Contains('\x7f', StringComparison.Ordinal)
+            ? text
+            : string.Create(text.Length, text, static (dest, t) =>
+            {
+                for (int i = 0; i < dest.Length; i++)
+                {
+                    dest[i] = char.IsControl(t[i]) ? ' ' : t[i];
+                }
+            });
     }
 
     private void Write(Action<Utf8JsonWriter> ndjson, Func<string> pretty)
@@ -144,7 +220,7 @@ internal sealed class EventWriter(TextWriter output, Listen.OutputFormat format)
             else
             {
                 _buffer.ResetWrittenCount();
-                using (var json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Encoder = Relaxed }))
+                using (var json = new Utf8JsonWriter(_buffer, CompactOptions))
                 {
                     json.WriteStartObject();
                     ndjson(json);
