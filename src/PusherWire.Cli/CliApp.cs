@@ -16,6 +16,7 @@ internal static class CliApp
             ListenCommand.Create(stdout, stderr, isTerminal),
             ServeCommand.Create(stdout, stderr),
             DemoCommand.Create(stdout, stderr, isTerminal),
+            PusherWire.Cli.Bench.BenchCommand.Create(stdout, stderr),
         };
 
         ParseResult parsed = root.Parse(args);
