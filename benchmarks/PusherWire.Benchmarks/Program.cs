@@ -17,6 +17,14 @@ if (args.Length > 0 && args[0] == "loopback")
     return result.Complete ? 0 : 1;
 }
 
+// `-- profile-route <frame> <seconds>`: a bare loop over the parse+route path for an external profiler (perf, valgrind).
+if (args.Length > 0 && args[0] == "profile-route")
+{
+    SeedFrame frame = SeedFrames.All.First(f => f.Name == (args.Length > 1 ? args[1] : "message"));
+    double seconds = args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10;
+    return ProfileLoops.Route(frame, TimeSpan.FromSeconds(seconds), Console.Out);
+}
+
 Console.WriteLine($"machine: {MachineInfo.Describe()}");
 List<Summary> summaries = [.. BenchmarkSwitcher.FromAssembly(typeof(SeedFrames).Assembly).Run(args)];
 

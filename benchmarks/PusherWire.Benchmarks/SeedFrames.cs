@@ -56,6 +56,25 @@ public static class SeedFrames
 
     public static IReadOnlyList<SeedFrame> All => Cache.Value;
 
+    /// <summary>
+    /// The frames the per-frame benchmarks run: all of them, or those named (comma-separated, e.g. <c>message,chatRead</c>)
+    /// in the <c>PUSHERWIRE_BENCH_FRAMES</c> environment variable, which BenchmarkDotNet's child processes inherit.
+    /// </summary>
+    public static IEnumerable<SeedFrame> Selected
+    {
+        get
+        {
+            string? names = Environment.GetEnvironmentVariable("PUSHERWIRE_BENCH_FRAMES");
+            if (string.IsNullOrWhiteSpace(names))
+            {
+                return All;
+            }
+
+            var wanted = new HashSet<string>(names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.Ordinal);
+            return All.Where(f => wanted.Contains(f.Name));
+        }
+    }
+
     /// <summary>ChatApp's incoming message event, the ~1 KB frame of the headline number.</summary>
     public static SeedFrame Message => All[0];
 
