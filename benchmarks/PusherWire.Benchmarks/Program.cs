@@ -25,6 +25,12 @@ if (args.Length > 0 && args[0] == "profile-route")
     return ProfileLoops.Route(frame, TimeSpan.FromSeconds(seconds), Console.Out);
 }
 
+// `-- profile-loopback-allocations [events]`: which types the process allocates during a loopback blast and a paced run.
+if (args.Length > 0 && args[0] == "profile-loopback-allocations")
+{
+    return await ProfileLoops.LoopbackAllocationsAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000, Console.Out).ConfigureAwait(false);
+}
+
 Console.WriteLine($"machine: {MachineInfo.Describe()}");
 List<Summary> summaries = [.. BenchmarkSwitcher.FromAssembly(typeof(SeedFrames).Assembly).Run(args)];
 
