@@ -42,7 +42,7 @@ public sealed class SeedFrame
     public byte[] Wire { get; }
 
     /// <summary>BenchmarkDotNet shows this in the parameter column.</summary>
-    public override string ToString() => $"{Name} ({Wire.Length} B)";
+    public override string ToString() => Name; // short: BDN truncates long parameter values (sizes: docs/performance.md)
 }
 
 /// <summary>The 20 samples of ChatApp's WebSocket documentation (all 17 event types).</summary>
