@@ -31,6 +31,7 @@ internal static class CliApp
             ListenCommand.Create(stdout, stderr, isTerminal, environment ?? Environment.GetEnvironmentVariable),
             ServeCommand.Create(stdout, stderr),
             DemoCommand.Create(stdout, stderr, isTerminal),
+            PusherWire.Cli.Bench.BenchCommand.Create(stdout, stderr),
         };
 
         ParseResult parsed = root.Parse(args);

@@ -1,3 +1,7 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text.Json;
 
 namespace PusherWire.Internal;
@@ -155,9 +159,97 @@ internal static class FrameParser
         }
 
         // Unescaped text is never longer than its escaped form, so scratch of message length always suffices.
-        int written = reader.CopyString(scratch[scratchUsed..]);
+        Span<byte> destination = scratch[scratchUsed..];
+        int written = reader.HasValueSequence ? -1 : UnescapeValidated(reader.ValueSpan, destination);
+        if (written < 0)
+        {
+            written = reader.CopyString(destination);
+        }
+
         ReadOnlySpan<byte> value = scratch.Slice(scratchUsed, written);
         scratchUsed += written;
         return value;
+    }
+
+    /// <summary>
+    /// Unescapes the body of a JSON string that <see cref="Utf8JsonReader"/> has already validated, for every escape but
+    /// <c>\u</c>: returns -1 at the first <c>\u</c> so the caller falls back to <see cref="Utf8JsonReader.CopyString(Span{byte})"/>.
+    /// </summary>
+    /// <remarks>
+    /// Pusher's <c>data</c> is JSON inside a JSON string, so an escaped quote comes every few bytes. CopyString looks for
+    /// each next backslash with a separate IndexOf call and copies each run with a separate Memmove; here one 16-byte
+    /// compare and one 16-byte store cover a run (the store may write past the run; those bytes are overwritten next).
+    /// The profile of the ~1 KB message frame showed CopyString at about a third of parse + route.
+    /// </remarks>
+    /// <returns>Bytes written, or -1 when the string holds a <c>\u</c> escape.</returns>
+    internal static int UnescapeValidated(ReadOnlySpan<byte> source, Span<byte> destination)
+    {
+        // Unsafe refs instead of span slicing: this loop runs once per escape, and the bounds checks were a large
+        // share of it. Every access is guarded by the length checks below.
+        ref byte src = ref MemoryMarshal.GetReference(source);
+        ref byte dst = ref MemoryMarshal.GetReference(destination);
+        nuint sourceLength = (nuint)source.Length, destinationLength = (nuint)destination.Length;
+        nuint read = 0, written = 0;
+        Vector128<byte> backslash = Vector128.Create((byte)'\\');
+        while (true)
+        {
+            nuint run;
+            if (Vector128.IsHardwareAccelerated && sourceLength - read >= (nuint)Vector128<byte>.Count && destinationLength - written >= (nuint)Vector128<byte>.Count)
+            {
+                Vector128<byte> chunk = Vector128.LoadUnsafe(ref src, read);
+                chunk.StoreUnsafe(ref dst, written);
+                uint backslashes = Vector128.Equals(chunk, backslash).ExtractMostSignificantBits();
+                if (backslashes == 0)
+                {
+                    read += (nuint)Vector128<byte>.Count;
+                    written += (nuint)Vector128<byte>.Count;
+                    continue;
+                }
+
+                run = (nuint)BitOperations.TrailingZeroCount(backslashes);
+            }
+            else
+            {
+                int found = source[(int)read..].IndexOf((byte)'\\');
+                if (found < 0)
+                {
+                    source[(int)read..].CopyTo(destination[(int)written..]);
+                    return (int)(written + sourceLength - read);
+                }
+
+                run = (nuint)found;
+                source.Slice((int)read, found).CopyTo(destination[(int)written..]);
+            }
+
+            read += run;
+            written += run;
+
+            // The reader validated the string: a backslash is always followed by a valid escape character.
+            if (read + 1 >= sourceLength || written >= destinationLength)
+            {
+                return -1;
+            }
+
+            byte unescaped = Unsafe.Add(ref src, read + 1) switch
+            {
+                (byte)'"' => (byte)'"',
+                (byte)'\\' => (byte)'\\',
+                (byte)'/' => (byte)'/',
+                (byte)'b' => (byte)'\b',
+                (byte)'f' => (byte)'\f',
+                (byte)'n' => (byte)'\n',
+                (byte)'r' => (byte)'\r',
+                (byte)'t' => (byte)'\t',
+                _ => 0, // 'u': UTF-16 code units and surrogate pairs are CopyString's job
+            };
+            if (unescaped == 0)
+            {
+                return -1;
+            }
+
+            Unsafe.Add(ref dst, written) = unescaped;
+            written++;
+            read += 2;
+        }
     }
 }
