@@ -126,7 +126,18 @@ internal sealed class PusherConnection : IAsyncDisposable
     private async Task<SessionEnd> RunAsync()
     {
         Task receive = Task.Run(ReceiveLoopAsync);
-        await ParseLoopAsync().ConfigureAwait(false);
+        try
+        {
+            await ParseLoopAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A bug in the parse path must end this connection cleanly (and so reconnect), never leave the socket
+            // open with nobody reading it.
+            _receiveError ??= new PusherConnectionException($"The receive path failed: {e.GetType().Name}.", e);
+            Abort();
+        }
+
         await receive.ConfigureAwait(false);
         StopKeepalive();
         _lifetime.Cancel();
@@ -244,7 +255,19 @@ internal sealed class PusherConnection : IAsyncDisposable
                     }
                     else
                     {
-                        ValueTask pending = ProcessMessage(message);
+                        ValueTask pending;
+                        try
+                        {
+                            pending = ProcessMessage(message);
+                        }
+                        catch (Exception e) when (e is not OutOfMemoryException)
+                        {
+                            // Defence in depth (the fuzzer drives ProcessMessage directly and finds these at the root):
+                            // one message the parser chokes on is skipped, the next one still routes.
+                            _owner.OnError(new PusherProtocolException($"A received frame of {message.Length} bytes was skipped: {e.GetType().Name}.", e));
+                            pending = ValueTask.CompletedTask;
+                        }
+
                         if (!pending.IsCompletedSuccessfully)
                         {
                             await pending.ConfigureAwait(false);
@@ -360,8 +383,9 @@ internal sealed class PusherConnection : IAsyncDisposable
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: GetString on invalid UTF-8 (binary messages are not UTF-8-validated).
             socketId = null;
         }
 
@@ -411,7 +435,7 @@ internal sealed class PusherConnection : IAsyncDisposable
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             message = "(unreadable pusher:error data)";
         }
