@@ -169,7 +169,7 @@ public sealed class PusherChannel
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({_state})";
 
-    internal void Dispatch(in PusherEvent e, List<ValueTask> blocked, ref PusherMessage? copy)
+    internal void Dispatch(in PusherEvent e, List<ValueTask> blocked, ref PusherMessage? copy, CancellationToken cancellationToken = default)
     {
         if (_bindings.TryGetValue(e.EventName, out PusherEventCallback[] callbacks))
         {
@@ -187,7 +187,7 @@ public sealed class PusherChannel
         if (!_readers.IsEmpty)
         {
             copy ??= e.ToMessage();
-            _readers.Publish(copy, blocked);
+            _readers.Publish(copy, blocked, cancellationToken);
         }
     }
 

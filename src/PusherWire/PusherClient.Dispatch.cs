@@ -29,7 +29,8 @@ public sealed partial class PusherClient
         PusherEvent e = frame.ToEvent();
         PusherMessage? copy = null;
         List<ValueTask> blocked = _blockedWrites;
-        channel?.Dispatch(e, blocked, ref copy);
+        CancellationToken lifetime = connection.Lifetime;
+        channel?.Dispatch(e, blocked, ref copy, lifetime);
         foreach (PusherEventCallback callback in _global)
         {
             Invoke(callback, e);
@@ -38,7 +39,7 @@ public sealed partial class PusherClient
         if (!_readers.IsEmpty)
         {
             copy ??= e.ToMessage();
-            _readers.Publish(copy, blocked);
+            _readers.Publish(copy, blocked, lifetime);
         }
 
         return blocked.Count == 0 ? ValueTask.CompletedTask : AwaitBlockedAsync(blocked);
@@ -57,6 +58,11 @@ public sealed partial class PusherClient
                 catch (System.Threading.Channels.ChannelClosedException)
                 {
                     // The reader went away while we waited for room.
+                }
+                catch (OperationCanceledException)
+                {
+                    // The connection ended while a reader was full (Wait policy): the event is not delivered, and the
+                    // parse loop must not wait for a reader that may never read again.
                 }
             }
         }

@@ -193,7 +193,7 @@ internal sealed class PusherConnection : IAsyncDisposable
                     written = 0;
                     total = 0;
                     oversized = false;
-                    FlushResult flush = await writer.FlushAsync().ConfigureAwait(false);
+                    FlushResult flush = await writer.FlushAsync(_lifetime.Token).ConfigureAwait(false);
                     if (flush.IsCompleted)
                     {
                         break;
