@@ -319,6 +319,13 @@ internal sealed class PusherConnection : IAsyncDisposable
     private ValueTask HandleFrame(in ParsedFrame frame)
     {
         ReadOnlySpan<byte> name = frame.EventName;
+        if (_lastServerErrorCode is not null && !name.SequenceEqual("pusher:error"u8))
+        {
+            // The connection carried on after the error (e.g. 4301, a client-event rate limit): that code must not
+            // decide what a later, unrelated drop does. Only an error that is the last word before the close counts.
+            _lastServerErrorCode = null;
+        }
+
         if (name.StartsWith("pusher:"u8))
         {
             if (name.SequenceEqual("pusher:ping"u8))
@@ -334,6 +341,13 @@ internal sealed class PusherConnection : IAsyncDisposable
 
             if (name.SequenceEqual("pusher:connection_established"u8))
             {
+                if (_established.Task.IsCompleted)
+                {
+                    // A second handshake on the same socket would start a second keepalive timer (and leak the first).
+                    _owner.OnError(new PusherProtocolException("A repeated pusher:connection_established was ignored."));
+                    return ValueTask.CompletedTask;
+                }
+
                 HandleEstablished(frame.Data);
                 return ValueTask.CompletedTask;
             }
