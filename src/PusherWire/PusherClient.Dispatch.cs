@@ -83,7 +83,11 @@ public sealed partial class PusherClient
         ReadOnlySpan<byte> publicName;
         if (name.SequenceEqual("pusher_internal:subscription_succeeded"u8))
         {
-            channel.SetSubscribed();
+            if (!channel.SetSubscribed())
+            {
+                return; // duplicate: bindings heard of this connection's confirmation already
+            }
+
             publicName = "pusher:subscription_succeeded"u8;
         }
         else if (name.SequenceEqual("pusher_internal:subscription_count"u8))
@@ -108,6 +112,11 @@ public sealed partial class PusherClient
 
     private async Task SubscribeOnAsync(PusherConnection connection, PusherChannel channel)
     {
+        if (!channel.TryClaimSubscribe(connection))
+        {
+            return; // already subscribing (or subscribed) on this connection
+        }
+
         string name = channel.Name;
         try
         {
