@@ -228,6 +228,11 @@ public sealed class PusherChannel
             }
 
             _state = SubscriptionState.Subscribed;
+            if (_subscribed.Task.IsFaulted)
+            {
+                _subscribed = NewSignal(); // failed on an earlier connection: waiters from now on must see success
+            }
+
             signal = _subscribed;
         }
 

@@ -118,6 +118,9 @@ public sealed partial class PusherClient
         }
 
         string name = channel.Name;
+        // Taken now, while the connection is alive: reading Lifetime after the connection was disposed throws, and a
+        // throwing exception filter is a false one, so a cancelled auth fell through to "the authorizer threw".
+        CancellationToken lifetime = connection.Lifetime;
         try
         {
             string? auth = null, channelData = null;
@@ -125,10 +128,10 @@ public sealed partial class PusherClient
             {
                 IChannelAuthorizer authorizer = Options.Authorizer ?? throw new ChannelAuthorizationException(
                     name, ChannelAuthorizationFailure.Other, null, "no Authorizer is configured in PusherOptions.");
-                await _authLimiter.WaitAsync(connection.Lifetime).ConfigureAwait(false);
+                await _authLimiter.WaitAsync(lifetime).ConfigureAwait(false);
                 try
                 {
-                    ChannelAuthorization result = await authorizer.AuthorizeAsync(new ChannelAuthorizationRequest(connection.SocketId, name), connection.Lifetime).ConfigureAwait(false);
+                    ChannelAuthorization result = await authorizer.AuthorizeAsync(new ChannelAuthorizationRequest(connection.SocketId, name), lifetime).ConfigureAwait(false);
                     auth = result.Auth;
                     channelData = result.ChannelData;
                 }
@@ -146,8 +149,13 @@ public sealed partial class PusherClient
 
             await connection.SendAsync(f => f.Subscribe(name, auth, channelData), CancellationToken.None).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (connection.Lifetime.IsCancellationRequested)
+        catch (OperationCanceledException) when (lifetime.IsCancellationRequested)
         {
+        }
+        catch (Exception) when (!ReferenceEquals(connection, _connection))
+        {
+            // The connection was replaced meanwhile: this attempt's failure says nothing about the channel, which the
+            // new connection subscribes on its own.
         }
         catch (PusherException e)
         {
