@@ -31,6 +31,7 @@ internal sealed class PusherConnection : IAsyncDisposable
     private long _pingSentAt;
     private bool _pingOutstanding;
     private volatile bool _pongTimedOut;
+    private volatile bool _sendTimedOut;
     private int? _lastServerErrorCode;
     private PusherException? _receiveError;
     private byte[] _joinBuffer = [];
@@ -145,7 +146,7 @@ internal sealed class PusherConnection : IAsyncDisposable
         WebSocket socket = _socket!;
         int? closeCode = socket.CloseStatus is { } status ? (int)status : null;
         // The keepalive aborts the socket on a pong timeout; the read may then end as a cancellation, not an error.
-        PusherException? error = _receiveError ?? (_pongTimedOut ? PongTimeoutError() : null);
+        PusherException? error = _sendTimedOut ? SendTimeoutError() : _receiveError ?? (_pongTimedOut ? PongTimeoutError() : null);
         if (error is null && closeCode is not null && closeCode != (int)WebSocketCloseStatus.NormalClosure)
         {
             CloseAction action = PusherCloseCodes.GetCloseAction(closeCode);
@@ -579,6 +580,9 @@ internal sealed class PusherConnection : IAsyncDisposable
         }
     }
 
+    private PusherConnectionException SendTimeoutError() =>
+        new($"A send did not complete within {_options.SendTimeout.TotalSeconds:0.###} s; reconnecting.");
+
     private PusherConnectionException PongTimeoutError() =>
         new($"No pong within {_options.PongTimeout.TotalSeconds:0.###} s of our ping: the connection is dead.");
 
@@ -617,8 +621,10 @@ internal sealed class PusherConnection : IAsyncDisposable
         }
 
         // Once a frame is going out, the caller's token no longer applies: cancelling a WebSocket send mid-frame
-        // aborts the socket, so only the send timeout and the connection's own end can stop it.
-        using var sendToken = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _lifetime.Token);
+        // aborts the socket, so only the send timeout and the connection's own end can stop it. The timeout marks
+        // itself as the cause before it aborts (like the pong timeout): otherwise the receive loop, failing first on
+        // the aborted socket, reported "the remote party closed the connection" and the real cause was lost.
+        using CancellationTokenRegistration onTimeout = timeout.Token.UnsafeRegister(static s => ((PusherConnection)s!).OnSendTimeout(), this);
         try
         {
             if (socket.State != WebSocketState.Open)
@@ -627,16 +633,14 @@ internal sealed class PusherConnection : IAsyncDisposable
             }
 
             ReadOnlyMemory<byte> frame = build(_frames);
-            await socket.SendAsync(frame, WebSocketMessageType.Text, true, sendToken.Token).ConfigureAwait(false);
+            await socket.SendAsync(frame, WebSocketMessageType.Text, true, _lifetime.Token).ConfigureAwait(false);
             return true;
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
         {
             if (!_lifetime.IsCancellationRequested)
             {
-                _owner.OnError(new PusherConnectionException(timeout.IsCancellationRequested
-                    ? $"A send did not complete within {_options.SendTimeout.TotalSeconds:0.###} s; reconnecting."
-                    : "A send failed; reconnecting.", e));
+                _owner.OnError(new PusherConnectionException("A send failed; reconnecting.", e));
                 Abort();
             }
 
@@ -646,6 +650,17 @@ internal sealed class PusherConnection : IAsyncDisposable
         {
             _sendLock.Release();
         }
+    }
+
+    private void OnSendTimeout()
+    {
+        if (_lifetime.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _sendTimedOut = true; // reported once, as the reason this connection ended
+        Abort();
     }
 
     // ---- shutdown ---------------------------------------------------------------------------------------------------
