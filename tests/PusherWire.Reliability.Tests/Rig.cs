@@ -364,7 +364,17 @@ internal sealed class RecordingSocket(WebSocket inner, Uri uri, Signal changed) 
 
     public override Task CloseAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) => inner.CloseAsync(closeStatus, statusDescription, cancellationToken);
 
-    public override Task CloseOutputAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) => inner.CloseOutputAsync(closeStatus, statusDescription, cancellationToken);
+    /// <summary>How many times the client started its close handshake (its close timeout is running from then on).</summary>
+    public int CloseCalls => Volatile.Read(ref _closeCalls);
+
+    private int _closeCalls;
+
+    public override Task CloseOutputAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _closeCalls);
+        changed.Pulse();
+        return inner.CloseOutputAsync(closeStatus, statusDescription, cancellationToken);
+    }
 
     public override void Dispose() => inner.Dispose();
 }

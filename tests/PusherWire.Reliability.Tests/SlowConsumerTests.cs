@@ -203,6 +203,7 @@ public class SlowConsumerTests
         await r.Changed.WaitAsync(() => Volatile.Read(ref routed) >= 4, ct);
 
         Task dispose = r.Client.DisposeAsync().AsTask();
+        await r.Changed.WaitAsync(() => r.Socket(0).CloseCalls == 1, ct); // the close timeout is armed
         r.Time.Advance(r.Client.Options.CloseTimeout);
         await dispose.WaitAsync(TimeSpan.FromSeconds(10), ct);
 

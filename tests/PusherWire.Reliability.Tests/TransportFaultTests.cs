@@ -555,6 +555,7 @@ public class TransportFaultTests
         r.Proxy.Stalled = true;
 
         Task disconnect = r.Client.DisconnectAsync(ct);
+        await r.Changed.WaitAsync(() => r.Socket(0).CloseCalls == 1, ct); // the close timeout is armed
         r.Time.Advance(r.Client.Options.CloseTimeout - Ms);
         Assert.That(disconnect.IsCompleted, Is.False);
         r.Time.Advance(Ms);
@@ -573,6 +574,7 @@ public class TransportFaultTests
         r.Proxy.Stalled = true;
 
         ValueTask dispose = r.Client.DisposeAsync();
+        await r.Changed.WaitAsync(() => r.Socket(0).CloseCalls == 1, ct); // the close timeout is armed
         r.Time.Advance(r.Client.Options.CloseTimeout);
         await dispose.AsTask().WaitAsync(RealBound, ct);
         r.Time.Advance(TimeSpan.FromMinutes(10));
