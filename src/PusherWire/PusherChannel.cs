@@ -47,6 +47,7 @@ public sealed class PusherChannel
     private PusherEventCallback[] _bindAll = [];
     private TaskCompletionSource _subscribed = NewSignal();
     private SubscriptionState _state = SubscriptionState.Pending;
+    private object? _subscribingOn;
 
     internal PusherChannel(PusherClient client, string name)
     {
@@ -169,7 +170,7 @@ public sealed class PusherChannel
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({_state})";
 
-    internal void Dispatch(in PusherEvent e, List<ValueTask> blocked, ref PusherMessage? copy)
+    internal void Dispatch(in PusherEvent e, List<ValueTask> blocked, ref PusherMessage? copy, CancellationToken cancellationToken = default)
     {
         if (_bindings.TryGetValue(e.EventName, out PusherEventCallback[] callbacks))
         {
@@ -187,9 +188,15 @@ public sealed class PusherChannel
         if (!_readers.IsEmpty)
         {
             copy ??= e.ToMessage();
-            _readers.Publish(copy, blocked);
+            _readers.Publish(copy, blocked, cancellationToken);
         }
     }
+
+    /// <summary>
+    /// Claims the one subscribe this channel gets on <paramref name="connection"/>. <see cref="PusherClient.Subscribe"/>
+    /// racing the resubscribe-all of a new connection could otherwise authorize and subscribe the channel twice.
+    /// </summary>
+    internal bool TryClaimSubscribe(object connection) => !ReferenceEquals(Interlocked.Exchange(ref _subscribingOn, connection), connection);
 
     internal void SetPending()
     {
@@ -208,23 +215,31 @@ public sealed class PusherChannel
         }
     }
 
-    internal void SetSubscribed()
+    /// <returns>False when this confirmation changes nothing (unsubscribed, or a duplicate on the same connection).</returns>
+    internal bool SetSubscribed()
     {
         TaskCompletionSource signal;
         lock (_gate)
         {
-            if (_state == SubscriptionState.Unsubscribed)
+            if (_state is SubscriptionState.Unsubscribed or SubscriptionState.Subscribed)
             {
-                return;
+                // A duplicate subscription_succeeded is idempotent: Subscribed is raised once per connection.
+                return false;
             }
 
             _state = SubscriptionState.Subscribed;
+            if (_subscribed.Task.IsFaulted)
+            {
+                _subscribed = NewSignal(); // failed on an earlier connection: waiters from now on must see success
+            }
+
             signal = _subscribed;
         }
 
         // Listeners hear of it before awaiters resume, so code after WaitForSubscriptionAsync sees the event's effects.
         _client.Raise(Subscribed, this, EventArgs.Empty, "pusher:subscription_succeeded");
         signal.TrySetResult();
+        return true;
     }
 
     internal void SetFailed(PusherException error)

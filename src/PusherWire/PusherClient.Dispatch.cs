@@ -29,7 +29,8 @@ public sealed partial class PusherClient
         PusherEvent e = frame.ToEvent();
         PusherMessage? copy = null;
         List<ValueTask> blocked = _blockedWrites;
-        channel?.Dispatch(e, blocked, ref copy);
+        CancellationToken lifetime = connection.Lifetime;
+        channel?.Dispatch(e, blocked, ref copy, lifetime);
         foreach (PusherEventCallback callback in _global)
         {
             Invoke(callback, e);
@@ -38,7 +39,7 @@ public sealed partial class PusherClient
         if (!_readers.IsEmpty)
         {
             copy ??= e.ToMessage();
-            _readers.Publish(copy, blocked);
+            _readers.Publish(copy, blocked, lifetime);
         }
 
         return blocked.Count == 0 ? ValueTask.CompletedTask : AwaitBlockedAsync(blocked);
@@ -57,6 +58,11 @@ public sealed partial class PusherClient
                 catch (System.Threading.Channels.ChannelClosedException)
                 {
                     // The reader went away while we waited for room.
+                }
+                catch (OperationCanceledException)
+                {
+                    // The connection ended while a reader was full (Wait policy): the event is not delivered, and the
+                    // parse loop must not wait for a reader that may never read again.
                 }
             }
         }
@@ -77,7 +83,11 @@ public sealed partial class PusherClient
         ReadOnlySpan<byte> publicName;
         if (name.SequenceEqual("pusher_internal:subscription_succeeded"u8))
         {
-            channel.SetSubscribed();
+            if (!channel.SetSubscribed())
+            {
+                return; // duplicate: bindings heard of this connection's confirmation already
+            }
+
             publicName = "pusher:subscription_succeeded"u8;
         }
         else if (name.SequenceEqual("pusher_internal:subscription_count"u8))
@@ -102,7 +112,15 @@ public sealed partial class PusherClient
 
     private async Task SubscribeOnAsync(PusherConnection connection, PusherChannel channel)
     {
+        if (!channel.TryClaimSubscribe(connection))
+        {
+            return; // already subscribing (or subscribed) on this connection
+        }
+
         string name = channel.Name;
+        // Taken now, while the connection is alive: reading Lifetime after the connection was disposed throws, and a
+        // throwing exception filter is a false one, so a cancelled auth fell through to "the authorizer threw".
+        CancellationToken lifetime = connection.Lifetime;
         try
         {
             string? auth = null, channelData = null;
@@ -110,10 +128,10 @@ public sealed partial class PusherClient
             {
                 IChannelAuthorizer authorizer = Options.Authorizer ?? throw new ChannelAuthorizationException(
                     name, ChannelAuthorizationFailure.Other, null, "no Authorizer is configured in PusherOptions.");
-                await _authLimiter.WaitAsync(connection.Lifetime).ConfigureAwait(false);
+                await _authLimiter.WaitAsync(lifetime).ConfigureAwait(false);
                 try
                 {
-                    ChannelAuthorization result = await authorizer.AuthorizeAsync(new ChannelAuthorizationRequest(connection.SocketId, name), connection.Lifetime).ConfigureAwait(false);
+                    ChannelAuthorization result = await authorizer.AuthorizeAsync(new ChannelAuthorizationRequest(connection.SocketId, name), lifetime).ConfigureAwait(false);
                     auth = result.Auth;
                     channelData = result.ChannelData;
                 }
@@ -131,8 +149,13 @@ public sealed partial class PusherClient
 
             await connection.SendAsync(f => f.Subscribe(name, auth, channelData), CancellationToken.None).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (connection.Lifetime.IsCancellationRequested)
+        catch (OperationCanceledException) when (lifetime.IsCancellationRequested)
         {
+        }
+        catch (Exception) when (!ReferenceEquals(connection, _connection))
+        {
+            // The connection was replaced meanwhile: this attempt's failure says nothing about the channel, which the
+            // new connection subscribes on its own.
         }
         catch (PusherException e)
         {

@@ -35,6 +35,14 @@ public sealed partial class PusherClient
             {
                 end = new SessionEnd(null, null, e);
             }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Anything else (a custom WebSocketFactory's own exception, a cancellation that is not ours, a TLS
+                // failure surfacing unwrapped) is one failed attempt, never the end of the supervisor: without this
+                // the client would sit in Connecting forever with nobody reconnecting.
+                end = new SessionEnd(null, null, new PusherConnectionException(
+                    $"The connection attempt failed: {e.GetType().Name}: {LogSanitizer.Clean(e.Message)}", e));
+            }
 
             await DropConnectionAsync(connection).ConfigureAwait(false);
             if (stop.IsCancellationRequested)

@@ -31,7 +31,8 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
     private TaskCompletionSource _connectedOnce = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ITimer? _unavailableTimer;
     private long _dropped;
-    private bool _disposed;
+    private volatile bool _disposed;
+    private TaskCompletionSource? _disposal;
 
     /// <summary>Creates a client; nothing connects until <see cref="ConnectAsync"/>.</summary>
     /// <exception cref="ArgumentException">A setting in <paramref name="options"/> is invalid.</exception>
@@ -113,6 +114,13 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
         {
             if (_stop is null)
             {
+                // Failed (the supervisor is over) or never connected: a Failed client still ends Disconnected, so the
+                // final state does not depend on whether Fail's cleanup ran before this call.
+                if (_state == ConnectionState.Failed)
+                {
+                    SetState(ConnectionState.Disconnected);
+                }
+
                 return;
             }
 
@@ -209,14 +217,25 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
     /// <summary>Disconnects (bounded by <see cref="PusherOptions.CloseTimeout"/>) and releases everything. Idempotent.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_disposed)
+        var disposal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (Interlocked.CompareExchange(ref _disposal, disposal, null) is { } running)
         {
+            // Concurrent or repeated: wait for the first call to finish, never start a second shutdown.
+            await running.Task.ConfigureAwait(false);
             return;
         }
 
-        await DisconnectAsync().ConfigureAwait(false);
+        // Marked first: a ConnectAsync racing this call must not start a new supervisor after the disconnect below.
         _disposed = true;
-        DisposeUnavailableTimer();
+        try
+        {
+            await DisconnectAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            DisposeUnavailableTimer();
+            disposal.TrySetResult();
+        }
     }
 
     /// <inheritdoc />

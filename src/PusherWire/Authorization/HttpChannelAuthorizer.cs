@@ -224,10 +224,13 @@ public sealed class HttpChannelAuthorizer : IChannelAuthorizer, IDisposable
                 }
             }
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: GetString on a string that is not valid UTF-8. The reader's message is not
+            // kept (not even as the inner exception): it quotes invalid literals, and this body carries signatures.
+            _ = e;
             throw new ChannelAuthorizationException(channel, ChannelAuthorizationFailure.InvalidResponse, 200,
-                "the auth response is not valid JSON.", e);
+                "the auth response is not valid JSON.");
         }
 
         if (string.IsNullOrEmpty(auth))

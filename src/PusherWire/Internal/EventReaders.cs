@@ -19,13 +19,19 @@ internal sealed class EventReaders
     public bool IsEmpty => Volatile.Read(ref _queues).Length == 0;
 
     /// <summary>Queues <paramref name="message"/> for every reader; returns the writes that must wait (Wait policy only).</summary>
-    public void Publish(PusherMessage message, List<ValueTask> blocked)
+    /// <param name="message">The event.</param>
+    /// <param name="blocked">Receives the writes waiting for room.</param>
+    /// <param name="cancellationToken">
+    /// The connection's lifetime: a write waiting for a reader that never reads must end with the connection, or
+    /// the parse loop, and with it DisconnectAsync/DisposeAsync, would wait forever.
+    /// </param>
+    public void Publish(PusherMessage message, List<ValueTask> blocked, CancellationToken cancellationToken)
     {
         foreach (Channel<PusherMessage> queue in Volatile.Read(ref _queues))
         {
             if (!queue.Writer.TryWrite(message))
             {
-                ValueTask write = queue.Writer.WriteAsync(message);
+                ValueTask write = queue.Writer.WriteAsync(message, cancellationToken);
                 if (!write.IsCompletedSuccessfully)
                 {
                     blocked.Add(write);

@@ -109,6 +109,13 @@ internal static class FrameParser
             error = "the message is not valid JSON";
             return false;
         }
+        catch (InvalidOperationException)
+        {
+            // Utf8JsonReader.CopyString throws this (not JsonException) for an escaped string holding invalid UTF-8,
+            // which only a binary WebSocket message can carry (text messages are UTF-8-validated by the socket).
+            error = "the message is not valid UTF-8 JSON";
+            return false;
+        }
 
         if (!hasEvent)
         {

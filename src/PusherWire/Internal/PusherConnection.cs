@@ -31,6 +31,7 @@ internal sealed class PusherConnection : IAsyncDisposable
     private long _pingSentAt;
     private bool _pingOutstanding;
     private volatile bool _pongTimedOut;
+    private volatile bool _sendTimedOut;
     private PusherException? _receiveError;
     private byte[] _joinBuffer = [];
     private byte[] _scratch = [];
@@ -125,7 +126,18 @@ internal sealed class PusherConnection : IAsyncDisposable
     private async Task<SessionEnd> RunAsync()
     {
         Task receive = Task.Run(ReceiveLoopAsync);
-        await ParseLoopAsync().ConfigureAwait(false);
+        try
+        {
+            await ParseLoopAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A bug in the parse path must end this connection cleanly (and so reconnect), never leave the socket
+            // open with nobody reading it.
+            _receiveError ??= new PusherConnectionException($"The receive path failed: {e.GetType().Name}.", e);
+            Abort();
+        }
+
         await receive.ConfigureAwait(false);
         StopKeepalive();
         _lifetime.Cancel();
@@ -133,7 +145,7 @@ internal sealed class PusherConnection : IAsyncDisposable
         WebSocket socket = _socket!;
         int? closeCode = socket.CloseStatus is { } status ? (int)status : null;
         // The keepalive aborts the socket on a pong timeout; the read may then end as a cancellation, not an error.
-        PusherException? error = _receiveError ?? (_pongTimedOut ? PongTimeoutError() : null);
+        PusherException? error = _sendTimedOut ? SendTimeoutError() : _receiveError ?? (_pongTimedOut ? PongTimeoutError() : null);
         if (error is null && closeCode is not null && closeCode != (int)WebSocketCloseStatus.NormalClosure)
         {
             CloseAction action = PusherCloseCodes.GetCloseAction(closeCode);
@@ -181,7 +193,7 @@ internal sealed class PusherConnection : IAsyncDisposable
                     written = 0;
                     total = 0;
                     oversized = false;
-                    FlushResult flush = await writer.FlushAsync().ConfigureAwait(false);
+                    FlushResult flush = await writer.FlushAsync(_lifetime.Token).ConfigureAwait(false);
                     if (flush.IsCompleted)
                     {
                         break;
@@ -243,7 +255,19 @@ internal sealed class PusherConnection : IAsyncDisposable
                     }
                     else
                     {
-                        ValueTask pending = ProcessMessage(message);
+                        ValueTask pending;
+                        try
+                        {
+                            pending = ProcessMessage(message);
+                        }
+                        catch (Exception e) when (e is not OutOfMemoryException)
+                        {
+                            // Defence in depth (the fuzzer drives ProcessMessage directly and finds these at the root):
+                            // one message the parser chokes on is skipped, the next one still routes.
+                            _owner.OnError(new PusherProtocolException($"A received frame of {message.Length} bytes was skipped: {e.GetType().Name}.", e));
+                            pending = ValueTask.CompletedTask;
+                        }
+
                         if (!pending.IsCompletedSuccessfully)
                         {
                             await pending.ConfigureAwait(false);
@@ -310,6 +334,13 @@ internal sealed class PusherConnection : IAsyncDisposable
 
             if (name.SequenceEqual("pusher:connection_established"u8))
             {
+                if (_established.Task.IsCompleted)
+                {
+                    // A second handshake on the same socket would start a second keepalive timer (and leak the first).
+                    _owner.OnError(new PusherProtocolException("A repeated pusher:connection_established was ignored."));
+                    return ValueTask.CompletedTask;
+                }
+
                 HandleEstablished(frame.Data);
                 return ValueTask.CompletedTask;
             }
@@ -359,8 +390,9 @@ internal sealed class PusherConnection : IAsyncDisposable
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: GetString on invalid UTF-8 (binary messages are not UTF-8-validated).
             socketId = null;
         }
 
@@ -410,7 +442,7 @@ internal sealed class PusherConnection : IAsyncDisposable
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             message = "(unreadable pusher:error data)";
         }
@@ -538,6 +570,9 @@ internal sealed class PusherConnection : IAsyncDisposable
         }
     }
 
+    private PusherConnectionException SendTimeoutError() =>
+        new($"A send did not complete within {_options.SendTimeout.TotalSeconds:0.###} s; reconnecting.");
+
     private PusherConnectionException PongTimeoutError() =>
         new($"No pong within {_options.PongTimeout.TotalSeconds:0.###} s of our ping: the connection is dead.");
 
@@ -576,8 +611,10 @@ internal sealed class PusherConnection : IAsyncDisposable
         }
 
         // Once a frame is going out, the caller's token no longer applies: cancelling a WebSocket send mid-frame
-        // aborts the socket, so only the send timeout and the connection's own end can stop it.
-        using var sendToken = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _lifetime.Token);
+        // aborts the socket, so only the send timeout and the connection's own end can stop it. The timeout marks
+        // itself as the cause before it aborts (like the pong timeout): otherwise the receive loop, failing first on
+        // the aborted socket, reported "the remote party closed the connection" and the real cause was lost.
+        using CancellationTokenRegistration onTimeout = timeout.Token.UnsafeRegister(static s => ((PusherConnection)s!).OnSendTimeout(), this);
         try
         {
             if (socket.State != WebSocketState.Open)
@@ -586,16 +623,14 @@ internal sealed class PusherConnection : IAsyncDisposable
             }
 
             ReadOnlyMemory<byte> frame = build(_frames);
-            await socket.SendAsync(frame, WebSocketMessageType.Text, true, sendToken.Token).ConfigureAwait(false);
+            await socket.SendAsync(frame, WebSocketMessageType.Text, true, _lifetime.Token).ConfigureAwait(false);
             return true;
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
         {
             if (!_lifetime.IsCancellationRequested)
             {
-                _owner.OnError(new PusherConnectionException(timeout.IsCancellationRequested
-                    ? $"A send did not complete within {_options.SendTimeout.TotalSeconds:0.###} s; reconnecting."
-                    : "A send failed; reconnecting.", e));
+                _owner.OnError(new PusherConnectionException("A send failed; reconnecting.", e));
                 Abort();
             }
 
@@ -605,6 +640,17 @@ internal sealed class PusherConnection : IAsyncDisposable
         {
             _sendLock.Release();
         }
+    }
+
+    private void OnSendTimeout()
+    {
+        if (_lifetime.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _sendTimedOut = true; // reported once, as the reason this connection ended
+        Abort();
     }
 
     // ---- shutdown ---------------------------------------------------------------------------------------------------

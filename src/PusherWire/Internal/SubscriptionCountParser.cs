@@ -27,8 +27,9 @@ internal static class SubscriptionCountParser
                 reader.Skip();
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // Not a count (InvalidOperationException: invalid UTF-8 in an escaped name).
         }
 
         return null;
