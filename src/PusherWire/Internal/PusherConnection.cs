@@ -164,12 +164,12 @@ internal sealed class PusherConnection : IAsyncDisposable
         byte[]? discard = null;
         int written = 0;
         long total = 0;
-        bool oversized = false;
+        MessageSkip skip = MessageSkip.None;
         try
         {
             while (true)
             {
-                Memory<byte> memory = oversized ? (discard ??= new byte[ReceiveChunkSize]) : writer.GetMemory(ReceiveChunkSize);
+                Memory<byte> memory = skip != MessageSkip.None ? (discard ??= new byte[ReceiveChunkSize]) : writer.GetMemory(ReceiveChunkSize);
                 ValueWebSocketReceiveResult result = await socket.ReceiveAsync(memory, _lifetime.Token).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
@@ -179,20 +179,28 @@ internal sealed class PusherConnection : IAsyncDisposable
 
                 MarkActivity();
                 total += result.Count;
-                if (!oversized)
+                if (result.MessageType == WebSocketMessageType.Binary && skip == MessageSkip.None)
+                {
+                    // Not committed to the pipe; the rest of the message goes to the throwaway buffer.
+                    skip = MessageSkip.Binary;
+                }
+                else if (skip == MessageSkip.None)
                 {
                     writer.Advance(result.Count);
                     written += result.Count;
                     // Past the limit the rest of the message is read into a throwaway buffer: memory stays bounded.
-                    oversized = total > _options.MaxMessageSize;
+                    if (total > _options.MaxMessageSize)
+                    {
+                        skip = MessageSkip.Oversized;
+                    }
                 }
 
                 if (result.EndOfMessage)
                 {
-                    _marks.Enqueue(new MessageMark(written, oversized ? total : -1));
+                    _marks.Enqueue(new MessageMark(written, total, skip));
                     written = 0;
                     total = 0;
-                    oversized = false;
+                    skip = MessageSkip.None;
                     FlushResult flush = await writer.FlushAsync(_lifetime.Token).ConfigureAwait(false);
                     if (flush.IsCompleted)
                     {
@@ -239,19 +247,23 @@ internal sealed class PusherConnection : IAsyncDisposable
     private async Task ParseLoopAsync()
     {
         PipeReader reader = _pipe.Reader;
+        MessageMark? next = null;
         try
         {
             while (true)
             {
                 ReadResult result = await reader.ReadAsync().ConfigureAwait(false);
                 ReadOnlySequence<byte> buffer = result.Buffer;
-                while (_marks.TryPeek(out MessageMark mark) && buffer.Length >= mark.Written)
+                while (TryTakeMark(ref next, buffer.Length, out MessageMark mark))
                 {
-                    _marks.TryDequeue(out _);
                     ReadOnlySequence<byte> message = buffer.Slice(0, mark.Written);
-                    if (mark.IsOversized)
+                    if (mark.Skip == MessageSkip.Oversized)
                     {
-                        _owner.OnError(new PusherMessageTooLargeException(mark.OversizedLength, _options.MaxMessageSize));
+                        _owner.OnError(new PusherMessageTooLargeException(mark.Length, _options.MaxMessageSize));
+                    }
+                    else if (mark.Skip == MessageSkip.Binary)
+                    {
+                        _owner.OnError(new PusherProtocolException($"A binary message of {mark.Length} bytes was skipped: Pusher messages are JSON text."));
                     }
                     else
                     {
@@ -289,6 +301,34 @@ internal sealed class PusherConnection : IAsyncDisposable
             await reader.CompleteAsync().ConfigureAwait(false);
             ReturnBuffers();
         }
+    }
+
+    /// <summary>
+    /// Takes the next message whose bytes are all in the buffer. A mark whose bytes have not all arrived is held in
+    /// <paramref name="held"/> rather than peeked: ConcurrentQueue never reuses a segment that has been peeked, so a
+    /// TryPeek per message made a busy connection allocate new, ever larger queue segments.
+    /// </summary>
+    private bool TryTakeMark(ref MessageMark? held, long available, out MessageMark mark)
+    {
+        if (held is null)
+        {
+            if (!_marks.TryDequeue(out MessageMark dequeued))
+            {
+                mark = default;
+                return false;
+            }
+
+            held = dequeued;
+        }
+
+        mark = held.Value;
+        if (available < mark.Written)
+        {
+            return false;
+        }
+
+        held = null;
+        return true;
     }
 
     /// <summary>Parses and routes one complete message. Internal so tests and benchmarks can drive it without a socket.</summary>
