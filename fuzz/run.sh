@@ -10,7 +10,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here"
 
 if ! command -v afl-fuzz >/dev/null; then
-  apt-get install -y afl++
+  apt-get update -qq && apt-get install -y afl++
 fi
 tools="$here/.tools"
 if [ ! -x "$tools/sharpfuzz" ]; then

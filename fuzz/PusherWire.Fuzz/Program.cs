@@ -116,7 +116,7 @@ public sealed class FrameTarget
 
     private static void Feed(PusherConnection connection, ReadOnlyMemory<byte> message, bool segmented = false)
     {
-        ReadOnlySequence<byte> sequence = segmented && message.Length > 1 ? Split(message) : new ReadOnlySequence<byte>(message);
+        ReadOnlySequence<byte> sequence = segmented && message.Length > 1 ? PusherWire.Tests.Shared.Segments.Split(message.ToArray(), (message.Length + 1) / 2) : new ReadOnlySequence<byte>(message);
         ValueTask pending = connection.ProcessMessage(sequence);
         if (!pending.IsCompletedSuccessfully)
         {
@@ -133,30 +133,6 @@ public sealed class FrameTarget
     {
         await foreach (PusherMessage _ in messages)
         {
-        }
-    }
-
-    private static ReadOnlySequence<byte> Split(ReadOnlyMemory<byte> data)
-    {
-        int half = data.Length / 2;
-        var first = new Segment(data[..half], 0);
-        Segment second = first.Append(data[half..]);
-        return new ReadOnlySequence<byte>(first, 0, second, second.Memory.Length);
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
         }
     }
 

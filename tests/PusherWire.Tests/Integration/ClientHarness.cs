@@ -18,7 +18,7 @@ internal sealed class ClientHarness : IAsyncDisposable
         "private-v1.users.685",
     ];
 
-    private ClientHarness(PusherTestServer server, PusherClient client, FakeTimeProvider time, List<RecordingWebSocket> sockets, HttpChannelAuthorizer authorizer)
+    private ClientHarness(PusherTestServer server, PusherClient client, FakeTimeProvider time, List<RecordingSocket> sockets, HttpChannelAuthorizer authorizer)
     {
         Server = server;
         Client = client;
@@ -40,7 +40,7 @@ internal sealed class ClientHarness : IAsyncDisposable
 
     public FakeTimeProvider Time { get; }
 
-    public List<RecordingWebSocket> Sockets { get; }
+    public List<RecordingSocket> Sockets { get; }
 
     public HttpChannelAuthorizer Authorizer { get; }
 
@@ -52,7 +52,7 @@ internal sealed class ClientHarness : IAsyncDisposable
 
     public SemaphoreSlim ReconnectSignal { get; } = new(0);
 
-    public RecordingWebSocket Socket(int index)
+    public RecordingSocket Socket(int index)
     {
         lock (Sockets)
         {
@@ -68,7 +68,7 @@ internal sealed class ClientHarness : IAsyncDisposable
     {
         PusherTestServer server = await PusherTestServer.StartAsync(serverOptions ?? new PusherTestServerOptions { RequiredAuthorization = Token }, ct);
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var sockets = new List<RecordingWebSocket>();
+        var sockets = new List<RecordingSocket>();
         var authorizer = new HttpChannelAuthorizer(new HttpChannelAuthorizerOptions(server.AuthEndpoint)
         {
             AllowInsecureEndpoint = true,
@@ -82,7 +82,7 @@ internal sealed class ClientHarness : IAsyncDisposable
             AllowInsecureTransport = true,
             Authorizer = authorizer,
             TimeProvider = time,
-            WebSocketFactory = RecordingWebSocket.Factory(sockets),
+            WebSocketFactory = RecordingSocket.Factory(sockets, new Signal()),
         };
         var client = new PusherClient(configure is null ? options : configure(options));
         return new ClientHarness(server, client, time, sockets, authorizer);

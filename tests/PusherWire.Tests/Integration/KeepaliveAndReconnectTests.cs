@@ -13,15 +13,15 @@ public class KeepaliveAndReconnectTests
             o => o with { ActivityTimeout = TimeSpan.FromSeconds(120) }, ct: ct);
         await h.Client.ConnectAsync(ct);
         TestConnection server = await h.Server.WaitForConnectionAsync(0, ct);
-        RecordingWebSocket socket = h.Socket(0);
+        RecordingSocket socket = h.Socket(0);
 
         h.Time.Advance(TimeSpan.FromSeconds(30) - TimeSpan.FromMilliseconds(1));
-        Assert.That(socket.Count("pusher:ping"), Is.Zero, "min(120 s option, 30 s server) - 1 ms");
+        Assert.That(socket.CountSent("pusher:ping"), Is.Zero, "min(120 s option, 30 s server) - 1 ms");
 
         h.Time.Advance(TimeSpan.FromMilliseconds(1));
         // The timer fires synchronously inside Advance; the send itself may finish a moment later, so wait for the server.
         Assert.That(await server.WaitForFrameAsync(f => f.Contains("pusher:ping"), ct), Is.EqualTo("""{"event":"pusher:ping","data":{}}"""));
-        Assert.That(socket.Count("pusher:ping"), Is.EqualTo(1));
+        Assert.That(socket.CountSent("pusher:ping"), Is.EqualTo(1));
     }
 
     [Test, CancelAfter(20_000)]
@@ -40,11 +40,11 @@ public class KeepaliveAndReconnectTests
         await h.Server.PublishAsync("news", "e", "{}", ct);
         await received.WaitAsync(ct);
         h.Time.Advance(TimeSpan.FromSeconds(20)); // 40 s since connect, 20 s since the event
-        Assert.That(h.Socket(0).Count("pusher:ping"), Is.Zero);
+        Assert.That(h.Socket(0).CountSent("pusher:ping"), Is.Zero);
 
         h.Time.Advance(TimeSpan.FromSeconds(10));
         await server.WaitForFrameAsync(f => f.Contains("pusher:ping"), ct);
-        Assert.That(h.Socket(0).Count("pusher:ping"), Is.EqualTo(1), "30 s after the last incoming message");
+        Assert.That(h.Socket(0).CountSent("pusher:ping"), Is.EqualTo(1), "30 s after the last incoming message");
     }
 
     [Test, CancelAfter(20_000)]
@@ -59,7 +59,7 @@ public class KeepaliveAndReconnectTests
 
         h.Time.Advance(TimeSpan.FromSeconds(30));
         await first.WaitForFrameAsync(f => f.Contains("pusher:ping"), ct);
-        Assert.That(h.Socket(0).Count("pusher:ping"), Is.EqualTo(1));
+        Assert.That(h.Socket(0).CountSent("pusher:ping"), Is.EqualTo(1));
         h.Time.Advance(TimeSpan.FromSeconds(30) - TimeSpan.FromMilliseconds(1));
         Assert.That(h.Reconnects, Is.Empty, "pong timeout not reached yet");
         h.Time.Advance(TimeSpan.FromMilliseconds(1));
@@ -96,7 +96,7 @@ public class KeepaliveAndReconnectTests
         await Task.WhenAll(channels.Select(c => c.WaitForSubscriptionAsync(ct)));
         Assert.That(h.Client.SocketId, Is.EqualTo(second.SocketId).And.Not.EqualTo(firstSocketId));
         Assert.That(h.Server.AuthRequestCount, Is.EqualTo(8));
-        Assert.That(h.Socket(1).Count("pusher:subscribe"), Is.EqualTo(4), "each channel exactly once");
+        Assert.That(h.Socket(1).CountSent("pusher:subscribe"), Is.EqualTo(4), "each channel exactly once");
         Assert.That(h.States, Is.EqualTo(new[] { ConnectionState.Connecting, ConnectionState.Connected, ConnectionState.Connecting, ConnectionState.Connected }));
 
         // Events flow on the new connection.

@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Text;
+
+namespace PusherWire.Tests.Shared;
+
+/// <summary>Condition waits without polling or sleeping: every change pulses, every waiter re-checks.</summary>
+internal sealed class Signal
+{
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Pulse() => Interlocked.Exchange(ref _changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+    public async Task WaitAsync(Func<bool> condition, CancellationToken ct)
+    {
+        while (true)
+        {
+            Task changed = Volatile.Read(ref _changed).Task;
+            if (condition())
+            {
+                return;
+            }
+
+            await changed.WaitAsync(ct);
+        }
+    }
+}
+
+/// <summary>
+/// Wraps the client's real socket: records each outgoing frame when SendAsync is called (so a test can assert right
+/// after advancing a fake clock) and each complete incoming text message.
+/// </summary>
+internal sealed class RecordingSocket(WebSocket inner, Uri uri, Signal changed) : WebSocket
+{
+    private readonly List<byte> _partial = [];
+
+    public Uri Uri { get; } = uri;
+
+    public ConcurrentQueue<string> Sent { get; } = new();
+
+    public ConcurrentQueue<string> Received { get; } = new();
+
+    private int _receiveCalls;
+
+    /// <summary>ReceiveAsync calls so far: one more than a message's count means the client has handled that message's bytes.</summary>
+    public int ReceiveCalls => Volatile.Read(ref _receiveCalls);
+
+    public int CountSent(string eventName) => Sent.Count(f => f.Contains($"\"event\":\"{eventName}\"", StringComparison.Ordinal));
+
+    public int CountReceived(string eventName) => Received.Count(f => f.Contains($"\"event\":\"{eventName}\"", StringComparison.Ordinal));
+
+    public static Func<Uri, CancellationToken, ValueTask<WebSocket>> Factory(List<RecordingSocket> sockets, Signal changed) => async (uri, ct) =>
+    {
+        var socket = new ClientWebSocket();
+        try
+        {
+            await socket.ConnectAsync(uri, ct);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        var recording = new RecordingSocket(socket, uri, changed);
+        lock (sockets)
+        {
+            sockets.Add(recording);
+        }
+
+        changed.Pulse();
+        return recording;
+    };
+
+    public override async ValueTask<ValueWebSocketReceiveResult> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _receiveCalls);
+        changed.Pulse();
+        ValueWebSocketReceiveResult result = await inner.ReceiveAsync(buffer, cancellationToken);
+        // Only the head of each message is kept: the recorder must not be what holds memory in the slow-consumer tests.
+        if (result.MessageType != WebSocketMessageType.Close && _partial.Count < 128)
+        {
+            _partial.AddRange(buffer.Span[..Math.Min(result.Count, 128 - _partial.Count)].ToArray());
+        }
+
+        if (result.EndOfMessage)
+        {
+            Received.Enqueue(Encoding.UTF8.GetString([.. _partial]));
+            _partial.Clear();
+            changed.Pulse();
+        }
+
+        return result;
+    }
+
+    public override ValueTask SendAsync(ReadOnlyMemory<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken)
+    {
+        Sent.Enqueue(Encoding.UTF8.GetString(buffer.Span[..Math.Min(buffer.Length, 4096)]));
+        changed.Pulse();
+        return inner.SendAsync(buffer, messageType, endOfMessage, cancellationToken);
+    }
+
+    public override Task SendAsync(ArraySegment<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken) =>
+        SendAsync(buffer.AsMemory(), messageType, endOfMessage, cancellationToken).AsTask();
+
+    public override Task<WebSocketReceiveResult> ReceiveAsync(ArraySegment<byte> buffer, CancellationToken cancellationToken) => inner.ReceiveAsync(buffer, cancellationToken);
+
+    public override WebSocketCloseStatus? CloseStatus => inner.CloseStatus;
+
+    public override string? CloseStatusDescription => inner.CloseStatusDescription;
+
+    public override WebSocketState State => inner.State;
+
+    public override string? SubProtocol => inner.SubProtocol;
+
+    public override void Abort() => inner.Abort();
+
+    public override Task CloseAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) => inner.CloseAsync(closeStatus, statusDescription, cancellationToken);
+
+    /// <summary>How many times the client started its close handshake (its close timeout is running from then on).</summary>
+    public int CloseCalls => Volatile.Read(ref _closeCalls);
+
+    private int _closeCalls;
+
+    public override Task CloseOutputAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _closeCalls);
+        changed.Pulse();
+        return inner.CloseOutputAsync(closeStatus, statusDescription, cancellationToken);
+    }
+
+    public override void Dispose() => inner.Dispose();
+}
