@@ -92,6 +92,10 @@ internal static class ListenRunner
                 }
             };
 
+            // Channels whose refusal has been printed and that have not been subscribed since. The run is fatal only
+            // once every channel is in it: deciding from the channels' states alone could end the run (and the output)
+            // before the other channels' concurrent failure handlers had printed their subscription_error lines.
+            var refused = new HashSet<string>(StringComparer.Ordinal);
             foreach (string name in settings.Channels)
             {
                 PusherChannel channel;
@@ -106,6 +110,11 @@ internal static class ListenRunner
 
                 channel.Subscribed += (_, _) =>
                 {
+                    lock (refused)
+                    {
+                        refused.Remove(name);
+                    }
+
                     if (!Decided)
                     {
                         output.Subscribed(name);
@@ -118,10 +127,16 @@ internal static class ListenRunner
                         return;
                     }
 
-                    output.SubscriptionError(name, error);
-                    // Fatal only when no channel is left: every one has been refused (a channel that failed before a
-                    // reconnect and is pending again does not count).
-                    if (client.Channels.All(c => c.State == SubscriptionState.Failed))
+                    bool everyChannelRefused;
+                    lock (refused)
+                    {
+                        output.SubscriptionError(name, error);
+                        refused.Add(name);
+                        // A channel that failed before a reconnect and is pending again does not count.
+                        everyChannelRefused = refused.Count == client.Channels.Count && client.Channels.All(c => c.State == SubscriptionState.Failed);
+                    }
+
+                    if (everyChannelRefused)
                     {
                         Decide(ExitCodes.Fatal, "every channel was refused");
                     }
