@@ -1,7 +1,3 @@
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using System.Text.Json;
 
 namespace PusherWire.Internal;
@@ -17,6 +13,12 @@ internal static class FrameParser
 
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = MaxDepth };
 
+    /// <summary>
+    /// A reader's state just after it read a value inside the top-level object. Parsing resumes from it after
+    /// <see cref="JsonStringScanner"/> has consumed a <c>data</c> string itself, so the reader never re-validates it.
+    /// </summary>
+    private static readonly JsonReaderState AfterTopLevelValue = CaptureAfterTopLevelValue();
+
     /// <summary>Parses <paramref name="message"/>.</summary>
     /// <param name="message">One complete WebSocket text message.</param>
     /// <param name="scratch">At least <c>message.Length</c> bytes for unescaped fields.</param>
@@ -31,6 +33,7 @@ internal static class FrameParser
         try
         {
             var reader = new Utf8JsonReader(message, ReaderOptions);
+            int offset = 0; // where the current reader starts in the message (it is replaced after a scanned data string)
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 error = "the message is not a JSON object";
@@ -46,10 +49,17 @@ internal static class FrameParser
 
                 // Property names are compared raw; Pusher never escapes these four ASCII names.
                 ReadOnlySpan<byte> name = reader.ValueSpan;
+                if (name.SequenceEqual("data"u8) && TryScanDataString(message, offset + (int)reader.BytesConsumed, scratch, ref scratchUsed, out data, out int resume))
+                {
+                    offset = resume;
+                    reader = new Utf8JsonReader(message[offset..], isFinalBlock: true, AfterTopLevelValue);
+                    continue;
+                }
+
                 reader.Read();
                 if (name.SequenceEqual("event"u8))
                 {
-                    if (!TryReadString(ref reader, message, scratch, ref scratchUsed, out eventName))
+                    if (!TryReadString(ref reader, message[offset..], scratch, ref scratchUsed, out eventName))
                     {
                         error = "'event' is not a string";
                         return false;
@@ -64,7 +74,7 @@ internal static class FrameParser
                         continue;
                     }
 
-                    if (!TryReadString(ref reader, message, scratch, ref scratchUsed, out channel))
+                    if (!TryReadString(ref reader, message[offset..], scratch, ref scratchUsed, out channel))
                     {
                         error = "'channel' is not a string";
                         return false;
@@ -74,13 +84,13 @@ internal static class FrameParser
                 }
                 else if (name.SequenceEqual("data"u8))
                 {
-                    data = ReadData(ref reader, message, scratch, ref scratchUsed);
+                    data = ReadData(ref reader, message[offset..], scratch, ref scratchUsed);
                 }
                 else if (name.SequenceEqual("user_id"u8))
                 {
                     if (reader.TokenType == JsonTokenType.String)
                     {
-                        TryReadString(ref reader, message, scratch, ref scratchUsed, out userId);
+                        TryReadString(ref reader, message[offset..], scratch, ref scratchUsed, out userId);
                     }
                     else if (reader.TokenType is JsonTokenType.Number)
                     {
@@ -128,6 +138,55 @@ internal static class FrameParser
         return true;
     }
 
+    /// <summary>
+    /// The fast path for a <c>data</c> string: <paramref name="position"/> is just past the property name. Declines
+    /// (false) for anything but a string that <see cref="JsonStringScanner"/> accepts; the reader then handles it.
+    /// </summary>
+    private static bool TryScanDataString(ReadOnlySpan<byte> message, int position, Span<byte> scratch, scoped ref int scratchUsed, out ReadOnlySpan<byte> data, out int resume)
+    {
+        data = default;
+        resume = 0;
+        int i = SkipWhitespace(message, position);
+        if (i < message.Length && message[i] == (byte)':')
+        {
+            i = SkipWhitespace(message, i + 1);
+        }
+
+        if (i >= message.Length || message[i] != (byte)'"')
+        {
+            return false;
+        }
+
+        Span<byte> destination = scratch[scratchUsed..];
+        if (!JsonStringScanner.TryUnescape(message, i, destination, out int written, out resume))
+        {
+            return false;
+        }
+
+        data = destination[..written];
+        scratchUsed += written;
+        return true;
+    }
+
+    private static int SkipWhitespace(ReadOnlySpan<byte> message, int i)
+    {
+        while (i < message.Length && message[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    private static JsonReaderState CaptureAfterTopLevelValue()
+    {
+        var reader = new Utf8JsonReader("{\"a\":0,"u8, isFinalBlock: false, new JsonReaderState(ReaderOptions));
+        reader.Read(); // {
+        reader.Read(); // "a"
+        reader.Read(); // 0
+        return reader.CurrentState;
+    }
+
     private static bool TryReadString(scoped ref Utf8JsonReader reader, ReadOnlySpan<byte> message, Span<byte> scratch, scoped ref int scratchUsed, out ReadOnlySpan<byte> value)
     {
         if (reader.TokenType != JsonTokenType.String)
@@ -137,7 +196,7 @@ internal static class FrameParser
             return false;
         }
 
-        value = Unescape(ref reader, scratch, ref scratchUsed);
+        value = Unescape(ref reader, message, scratch, ref scratchUsed);
         return true;
     }
 
@@ -146,7 +205,7 @@ internal static class FrameParser
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
-                return Unescape(ref reader, scratch, ref scratchUsed);
+                return Unescape(ref reader, message, scratch, ref scratchUsed);
             case JsonTokenType.StartObject or JsonTokenType.StartArray:
                 int start = (int)reader.TokenStartIndex;
                 reader.Skip();
@@ -158,7 +217,12 @@ internal static class FrameParser
         }
     }
 
-    private static ReadOnlySpan<byte> Unescape(scoped ref Utf8JsonReader reader, Span<byte> scratch, scoped ref int scratchUsed)
+    /// <summary>
+    /// The value of a string token the reader has validated. <paramref name="window"/> is the span the reader reads.
+    /// <see cref="JsonStringScanner"/> unescapes it in one pass; a string it declines (a lone surrogate or invalid UTF-8)
+    /// goes to <see cref="Utf8JsonReader.CopyString(Span{byte})"/>, which throws for it as it always did.
+    /// </summary>
+    private static ReadOnlySpan<byte> Unescape(scoped ref Utf8JsonReader reader, ReadOnlySpan<byte> window, Span<byte> scratch, scoped ref int scratchUsed)
     {
         if (!reader.ValueIsEscaped)
         {
@@ -167,96 +231,11 @@ internal static class FrameParser
 
         // Unescaped text is never longer than its escaped form, so scratch of message length always suffices.
         Span<byte> destination = scratch[scratchUsed..];
-        int written = reader.HasValueSequence ? -1 : UnescapeValidated(reader.ValueSpan, destination);
-        if (written < 0)
-        {
-            written = reader.CopyString(destination);
-        }
-
+        int written = !reader.HasValueSequence && JsonStringScanner.TryUnescape(window, (int)reader.TokenStartIndex, destination, out int scanned, out _)
+            ? scanned
+            : reader.CopyString(destination);
         ReadOnlySpan<byte> value = scratch.Slice(scratchUsed, written);
         scratchUsed += written;
         return value;
-    }
-
-    /// <summary>
-    /// Unescapes the body of a JSON string that <see cref="Utf8JsonReader"/> has already validated, for every escape but
-    /// <c>\u</c>: returns -1 at the first <c>\u</c> so the caller falls back to <see cref="Utf8JsonReader.CopyString(Span{byte})"/>.
-    /// </summary>
-    /// <remarks>
-    /// Pusher's <c>data</c> is JSON inside a JSON string, so an escaped quote comes every few bytes. CopyString looks for
-    /// each next backslash with a separate IndexOf call and copies each run with a separate Memmove; here one 16-byte
-    /// compare and one 16-byte store cover a run (the store may write past the run; those bytes are overwritten next).
-    /// The profile of the ~1 KB message frame showed CopyString at about a third of parse + route.
-    /// </remarks>
-    /// <returns>Bytes written, or -1 when the string holds a <c>\u</c> escape.</returns>
-    internal static int UnescapeValidated(ReadOnlySpan<byte> source, Span<byte> destination)
-    {
-        // Unsafe refs instead of span slicing: this loop runs once per escape, and the bounds checks were a large
-        // share of it. Every access is guarded by the length checks below.
-        ref byte src = ref MemoryMarshal.GetReference(source);
-        ref byte dst = ref MemoryMarshal.GetReference(destination);
-        nuint sourceLength = (nuint)source.Length, destinationLength = (nuint)destination.Length;
-        nuint read = 0, written = 0;
-        Vector128<byte> backslash = Vector128.Create((byte)'\\');
-        while (true)
-        {
-            nuint run;
-            if (Vector128.IsHardwareAccelerated && sourceLength - read >= (nuint)Vector128<byte>.Count && destinationLength - written >= (nuint)Vector128<byte>.Count)
-            {
-                Vector128<byte> chunk = Vector128.LoadUnsafe(ref src, read);
-                chunk.StoreUnsafe(ref dst, written);
-                uint backslashes = Vector128.Equals(chunk, backslash).ExtractMostSignificantBits();
-                if (backslashes == 0)
-                {
-                    read += (nuint)Vector128<byte>.Count;
-                    written += (nuint)Vector128<byte>.Count;
-                    continue;
-                }
-
-                run = (nuint)BitOperations.TrailingZeroCount(backslashes);
-            }
-            else
-            {
-                int found = source[(int)read..].IndexOf((byte)'\\');
-                if (found < 0)
-                {
-                    source[(int)read..].CopyTo(destination[(int)written..]);
-                    return (int)(written + sourceLength - read);
-                }
-
-                run = (nuint)found;
-                source.Slice((int)read, found).CopyTo(destination[(int)written..]);
-            }
-
-            read += run;
-            written += run;
-
-            // The reader validated the string: a backslash is always followed by a valid escape character.
-            if (read + 1 >= sourceLength || written >= destinationLength)
-            {
-                return -1;
-            }
-
-            byte unescaped = Unsafe.Add(ref src, read + 1) switch
-            {
-                (byte)'"' => (byte)'"',
-                (byte)'\\' => (byte)'\\',
-                (byte)'/' => (byte)'/',
-                (byte)'b' => (byte)'\b',
-                (byte)'f' => (byte)'\f',
-                (byte)'n' => (byte)'\n',
-                (byte)'r' => (byte)'\r',
-                (byte)'t' => (byte)'\t',
-                _ => 0, // 'u': UTF-16 code units and surrogate pairs are CopyString's job
-            };
-            if (unescaped == 0)
-            {
-                return -1;
-            }
-
-            Unsafe.Add(ref dst, written) = unescaped;
-            written++;
-            read += 2;
-        }
     }
 }

@@ -51,11 +51,13 @@ public class FrameParserUnescapeTests
     }
 
     [Test]
-    public void NoUnicodeEscape_IsHandledWithoutFallback_UnicodeEscape_FallsBack()
+    public void TheScanner_DecodesUnicodeEscapesItself_AndDeclinesLoneSurrogates()
     {
         byte[] destination = new byte[64];
-        Assert.That(FrameParser.UnescapeValidated("a\\\"b"u8, destination), Is.EqualTo(3));
-        Assert.That(FrameParser.UnescapeValidated("a\\u0041"u8, destination), Is.EqualTo(-1));
+        Assert.That(PusherWire.Internal.JsonStringScanner.TryUnescape("\"a\\\"b\\u0041\\ud83d\\ude00\""u8, 0, destination, out int written, out int end), Is.True);
+        Assert.That(Encoding.UTF8.GetString(destination, 0, written), Is.EqualTo("a\"bA😀"));
+        Assert.That(end, Is.EqualTo(24), "just past the closing quote of the 24-byte literal");
+        Assert.That(PusherWire.Internal.JsonStringScanner.TryUnescape("\"\\ud800\""u8, 0, destination, out _, out _), Is.False, "left to CopyString, which throws");
     }
 
     private static readonly JsonSerializerOptions RelaxedOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
