@@ -144,12 +144,9 @@ public class SecurityTests
     }
 
     /// <summary>A TLS listener with a self-signed certificate; records the first byte of each connection.</summary>
-    private sealed class SelfSignedTlsServer : IAsyncDisposable
+    private sealed class SelfSignedTlsServer : LoopbackTcpServer
     {
-        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
         private readonly X509Certificate2 _certificate;
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _loop;
         private int _applicationBytes;
 
         public SelfSignedTlsServer()
@@ -161,141 +158,88 @@ public class SecurityTests
             request.CertificateExtensions.Add(san.Build());
             using X509Certificate2 created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
             _certificate = X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pfx), null);
-            _listener.Start();
-            Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-            _loop = LoopAsync();
+            Start();
         }
-
-        public int Port { get; }
 
         public ConcurrentQueue<byte> FirstBytes { get; } = new();
 
         public int ApplicationBytes => Volatile.Read(ref _applicationBytes);
 
-        public async ValueTask DisposeAsync()
+        public override async ValueTask DisposeAsync()
         {
-            await _stop.CancelAsync();
-            _listener.Stop();
-            await _loop;
+            await base.DisposeAsync();
             _certificate.Dispose();
-            _stop.Dispose();
         }
 
-        private async Task LoopAsync()
+        protected override async Task ServeAsync(TcpClient client, CancellationToken stop)
         {
-            while (true)
+            try
             {
-                TcpClient client;
-                try
+                byte[] first = new byte[1];
+                if (await client.Client.ReceiveAsync(first, SocketFlags.Peek, stop) == 1)
                 {
-                    client = await _listener.AcceptTcpClientAsync(_stop.Token);
-                }
-                catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-                {
-                    return;
+                    FirstBytes.Enqueue(first[0]);
                 }
 
-                using (client)
-                {
-                    try
-                    {
-                        byte[] first = new byte[1];
-                        if (await client.Client.ReceiveAsync(first, SocketFlags.Peek, _stop.Token) == 1)
-                        {
-                            FirstBytes.Enqueue(first[0]);
-                        }
-
-                        await using var ssl = new SslStream(client.GetStream());
-                        await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = _certificate }, _stop.Token);
-                        // TLS 1.3: our side of the handshake can finish before the client rejects the certificate.
-                        int read = await ssl.ReadAsync(new byte[1024], _stop.Token);
-                        Interlocked.Add(ref _applicationBytes, read);
-                    }
-                    catch (Exception e) when (e is AuthenticationException or IOException or SocketException or OperationCanceledException)
-                    {
-                        // the client refused our certificate: what the test expects
-                    }
-                }
+                await using var ssl = new SslStream(client.GetStream());
+                await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = _certificate }, stop);
+                // TLS 1.3: our side of the handshake can finish before the client rejects the certificate.
+                int read = await ssl.ReadAsync(new byte[1024], stop);
+                Interlocked.Add(ref _applicationBytes, read);
+            }
+            catch (Exception e) when (e is AuthenticationException or IOException or SocketException or OperationCanceledException)
+            {
+                // the client refused our certificate: what the test expects
             }
         }
     }
 
     /// <summary>A one-response-per-connection HTTP/1.1 server on loopback that records each raw request.</summary>
-    private sealed class RawHttpServer : IAsyncDisposable
+    private sealed class RawHttpServer : LoopbackTcpServer
     {
-        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
         private readonly Func<string, string> _respond;
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _loop;
 
         public RawHttpServer(Func<string, string> respond)
         {
             _respond = respond;
-            _listener.Start();
-            Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-            _loop = LoopAsync();
+            Start();
         }
-
-        public int Port { get; }
 
         public ConcurrentQueue<string> Requests { get; } = new();
 
-        public async ValueTask DisposeAsync()
+        protected override async Task ServeAsync(TcpClient client, CancellationToken stop)
         {
-            await _stop.CancelAsync();
-            _listener.Stop();
-            await _loop;
-            _stop.Dispose();
-        }
-
-        private async Task LoopAsync()
-        {
-            while (true)
+            try
             {
-                TcpClient client;
-                try
+                NetworkStream stream = client.GetStream();
+                var received = new List<byte>();
+                byte[] buffer = new byte[4096];
+                int contentLength = -1, headerEnd = -1;
+                while (headerEnd < 0 || received.Count < headerEnd + contentLength)
                 {
-                    client = await _listener.AcceptTcpClientAsync(_stop.Token);
-                }
-                catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-                {
-                    return;
-                }
-
-                using (client)
-                {
-                    try
+                    int read = await stream.ReadAsync(buffer, stop);
+                    if (read == 0)
                     {
-                        NetworkStream stream = client.GetStream();
-                        var received = new List<byte>();
-                        byte[] buffer = new byte[4096];
-                        int contentLength = -1, headerEnd = -1;
-                        while (headerEnd < 0 || received.Count < headerEnd + contentLength)
-                        {
-                            int read = await stream.ReadAsync(buffer, _stop.Token);
-                            if (read == 0)
-                            {
-                                break;
-                            }
-
-                            received.AddRange(buffer.AsSpan(0, read).ToArray());
-                            string text = Encoding.ASCII.GetString([.. received]);
-                            headerEnd = text.IndexOf("\r\n\r\n", StringComparison.Ordinal) is int i and >= 0 ? i + 4 : -1;
-                            if (headerEnd >= 0)
-                            {
-                                string? line = text[..headerEnd].Split("\r\n").FirstOrDefault(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
-                                contentLength = line is null ? 0 : int.Parse(line["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
-                            }
-                        }
-
-                        string request = Encoding.UTF8.GetString([.. received]);
-                        Requests.Enqueue(request);
-                        await stream.WriteAsync(Encoding.ASCII.GetBytes(_respond(request)), _stop.Token);
+                        break;
                     }
-                    catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
+
+                    received.AddRange(buffer.AsSpan(0, read).ToArray());
+                    string text = Encoding.ASCII.GetString([.. received]);
+                    headerEnd = text.IndexOf("\r\n\r\n", StringComparison.Ordinal) is int i and >= 0 ? i + 4 : -1;
+                    if (headerEnd >= 0)
                     {
+                        string? line = text[..headerEnd].Split("\r\n").FirstOrDefault(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
+                        contentLength = line is null ? 0 : int.Parse(line["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
                     }
                 }
+
+                string request = Encoding.UTF8.GetString([.. received]);
+                Requests.Enqueue(request);
+                await stream.WriteAsync(Encoding.ASCII.GetBytes(_respond(request)), stop);
+            }
+            catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
+            {
+                // the client went away or the test is over
             }
         }
     }
