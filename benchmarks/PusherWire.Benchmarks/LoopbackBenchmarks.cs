@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using PusherWire.Testing.Load;
+using PusherWire.LoadRunners;
 
 namespace PusherWire.Benchmarks;
 

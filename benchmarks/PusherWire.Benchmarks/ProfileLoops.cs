@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
-using PusherWire.Testing.Load;
+using PusherWire.LoadRunners;
 
 namespace PusherWire.Benchmarks;
 

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using PusherWire.Benchmarks;
-using PusherWire.Testing.Load;
+using PusherWire.LoadRunners;
 
 // `-- loopback [--scale]`: the loopback suite (throughput, latency at fixed rates, optional scale), the same runs as
 // `pusherwire bench`. Anything else goes to BenchmarkDotNet.

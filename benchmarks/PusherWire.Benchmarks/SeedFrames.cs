@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using PusherWire.Testing;
-using PusherWire.Testing.Load;
+using PusherWire.LoadRunners;
 
 namespace PusherWire.Benchmarks;
 

@@ -1,14 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
 using PusherWire.Cli.Demo;
-using PusherWire.Testing.Load;
+using PusherWire.LoadRunners;
 
 namespace PusherWire.Cli.Bench;
 
 /// <summary>
 /// <c>pusherwire bench</c>: frame throughput and latency over loopback against the embedded server, with ChatApp's
 /// ~1 KB <c>message</c> sample, side by side with a bare ClientWebSocket read loop (the ceiling); <c>--scale</c> adds
-/// 1,000 connections × 4 channels and 10,000 channels on one connection. The runs are PusherWire.Testing.Load's
+/// 1,000 connections × 4 channels and 10,000 channels on one connection. The runs are PusherWire.LoadRunners's
 /// <see cref="LoadSuite"/> (shared with benchmarks/PusherWire.Benchmarks); this command only parses options.
 /// </summary>
 internal static class BenchCommand

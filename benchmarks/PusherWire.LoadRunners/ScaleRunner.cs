@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.WebSockets;
 using PusherWire.Authorization;
 
-namespace PusherWire.Testing.Load;
+namespace PusherWire.LoadRunners;
 
 /// <summary>Settings of <see cref="ScaleRunner.RunConnectionsAsync"/>.</summary>
 public sealed record ConnectionScaleOptions

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace PusherWire.Testing.Load;
+namespace PusherWire.LoadRunners;
 
 /// <summary>What a benchmark result needs next to it: cores, CPU model, runtime, OS and the current load.</summary>
 public static class MachineInfo

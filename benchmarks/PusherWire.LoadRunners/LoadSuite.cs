@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace PusherWire.Testing.Load;
+namespace PusherWire.LoadRunners;
 
 /// <summary>Settings of <see cref="LoadSuite.RunAsync"/>; the defaults are what <c>pusherwire bench</c> runs.</summary>
 public sealed record LoadSuiteOptions

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace PusherWire.Testing.Load;
+namespace PusherWire.LoadRunners;
 
 /// <summary>
 /// Counts the events of one run as the receiving side sees them. <see cref="OnMessage"/> is called by one thread at a

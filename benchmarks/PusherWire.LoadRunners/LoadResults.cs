@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace PusherWire.Testing.Load;
+namespace PusherWire.LoadRunners;
 
 /// <summary>Which client receives the load.</summary>
 public enum LoadClientKind

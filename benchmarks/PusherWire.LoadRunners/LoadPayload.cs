@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace PusherWire.Testing.Load;
+namespace PusherWire.LoadRunners;
 
 /// <summary>Helpers for load payloads.</summary>
 public static class LoadPayload

@@ -1,6 +1,6 @@
 using System.Buffers.Text;
 
-namespace PusherWire.Testing.Load;
+namespace PusherWire.LoadRunners;
 
 /// <summary>
 /// One pre-encoded publish frame (data JSON-encoded as a string, exactly as <see cref="PusherTestServer.EncodeEvent"/>

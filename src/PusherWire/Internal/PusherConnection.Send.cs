@@ -1,0 +1,76 @@
+using System.Net.WebSockets;
+
+namespace PusherWire.Internal;
+
+// Serialized sends (ClientWebSocket allows one at a time) bounded by SendTimeout.
+internal sealed partial class PusherConnection
+{
+    /// <summary>
+    /// Builds a frame with the connection's reused writer and sends it; one send at a time (ClientWebSocket allows no
+    /// more). A send that fails or times out aborts the socket, so the client reconnects instead of running on a
+    /// half-written stream.
+    /// </summary>
+    /// <returns>False when the connection is closed or the send failed.</returns>
+    public async Task<bool> SendAsync(Func<FrameWriter, ReadOnlyMemory<byte>> build, CancellationToken cancellationToken)
+    {
+        WebSocket? socket = _socket;
+        if (socket is null || _lifetime.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        using var timeout = new CancellationTokenSource(_options.SendTimeout, _time);
+        using var waitToken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, _lifetime.Token);
+        try
+        {
+            await _sendLock.WaitAsync(waitToken.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return false;
+        }
+
+        // Once a frame is going out, the caller's token no longer applies: cancelling a WebSocket send mid-frame
+        // aborts the socket, so only the send timeout and the connection's own end can stop it. The timeout marks
+        // itself as the cause before it aborts (like the pong timeout): otherwise the receive loop, failing first on
+        // the aborted socket, reported "the remote party closed the connection" and the real cause was lost.
+        using CancellationTokenRegistration onTimeout = timeout.Token.UnsafeRegister(static s => ((PusherConnection)s!).OnSendTimeout(), this);
+        try
+        {
+            if (socket.State != WebSocketState.Open)
+            {
+                return false;
+            }
+
+            ReadOnlyMemory<byte> frame = build(_frames);
+            await socket.SendAsync(frame, WebSocketMessageType.Text, true, _lifetime.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            if (!_lifetime.IsCancellationRequested)
+            {
+                _owner.OnError(new PusherConnectionException("A send failed; reconnecting.", e));
+                Abort();
+            }
+
+            return false;
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private void OnSendTimeout()
+    {
+        if (_lifetime.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _sendTimedOut = true; // reported once, as the reason this connection ended
+        Abort();
+    }
+}
