@@ -259,7 +259,7 @@ public sealed class LoopbackSession : IAsyncDisposable
     };
 
     internal static HttpChannelAuthorizer Authorizer(PusherTestServer server) =>
-        new(new HttpChannelAuthorizerOptions(server.AuthEndpoint) { AllowInsecureEndpoint = true });
+        new(new HttpChannelAuthorizerOptions(server.AuthEndpoint) { AllowInsecureTransport = true });
 
     /// <summary>A PusherClient with one bound callback that feeds the tracker.</summary>
     private sealed class PusherWireReceiver(PusherTestServer server, ReceiveTracker tracker) : IAsyncDisposable

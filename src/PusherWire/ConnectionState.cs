@@ -21,8 +21,3 @@ public enum ConnectionState
     /// <summary>Disconnected by the application (<see cref="PusherClient.DisconnectAsync"/> or dispose).</summary>
     Disconnected,
 }
-
-/// <summary>Arguments of <see cref="PusherClient.StateChanged"/>: one event per transition.</summary>
-/// <param name="Previous">The state before the transition.</param>
-/// <param name="Current">The state after the transition.</param>
-public sealed record ConnectionStateChange(ConnectionState Previous, ConnectionState Current);

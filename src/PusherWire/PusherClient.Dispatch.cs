@@ -233,9 +233,15 @@ public sealed partial class PusherClient
         }
     }
 
-    /// <summary>Raises <see cref="Error"/>; a throwing subscriber is swallowed. Also used by the ChatApp layer.</summary>
-    internal void ReportError(PusherException error)
+    /// <summary>
+    /// Raises <see cref="Error"/> with a problem found by a layer built on this client (the ChatApp package reports
+    /// malformed event data this way), so that applications see every error in one place. A throwing subscriber is
+    /// swallowed. Put no secret in the exception's message.
+    /// </summary>
+    /// <param name="error">The problem to report.</param>
+    public void ReportError(PusherException error)
     {
+        ArgumentNullException.ThrowIfNull(error);
         EventHandler<PusherException>? handler = Error;
         if (handler is null)
         {

@@ -79,7 +79,7 @@ public sealed partial class PusherClient
             EnterConnecting();
             // The timer starts before listeners hear of it, so a listener that advances a fake clock by Delay fires it.
             Task wait = delay > TimeSpan.Zero ? Task.Delay(delay, Options.TimeProvider, stop) : Task.CompletedTask;
-            Raise(ReconnectScheduled, this, new ReconnectScheduled(attempt, delay, action, end.Error), "reconnect_scheduled");
+            Raise(ReconnectScheduled, this, new ReconnectScheduledEventArgs(attempt, delay, action, end.Error), "reconnect_scheduled");
             try
             {
                 await wait.ConfigureAwait(false);
@@ -195,7 +195,7 @@ public sealed partial class PusherClient
             }
 
             _state = next;
-            Raise(StateChanged, this, new ConnectionStateChange(previous, next), "state_change");
+            Raise(StateChanged, this, new ConnectionStateChangedEventArgs(previous, next), "state_change");
         }
     }
 }

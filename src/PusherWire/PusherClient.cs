@@ -60,7 +60,7 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
     public IReadOnlyCollection<PusherChannel> Channels => [.. Volatile.Read(ref _channels).Values];
 
     /// <summary>Raised once per state transition, in order.</summary>
-    public event EventHandler<ConnectionStateChange>? StateChanged;
+    public event EventHandler<ConnectionStateChangedEventArgs>? StateChanged;
 
     /// <summary>
     /// Raised for every problem that does not stop the client by itself: server errors, malformed or oversized frames,
@@ -69,7 +69,7 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
     public event EventHandler<PusherException>? Error;
 
     /// <summary>Raised when a reconnect has been scheduled, with its delay.</summary>
-    public event EventHandler<ReconnectScheduled>? ReconnectScheduled;
+    public event EventHandler<ReconnectScheduledEventArgs>? ReconnectScheduled;
 
     /// <summary>
     /// Starts connecting (and reconnecting, until <see cref="DisconnectAsync"/>) and waits until connected.

@@ -170,7 +170,7 @@ public class EndToEndTests
             Host = server.Host,
             Port = server.Port,
             UseTls = false,
-            AllowInsecure = true,
+            AllowInsecureTransport = true,
             AuthEndpoint = server.AuthEndpoint,
         });
 }

@@ -12,7 +12,7 @@ public class PresetTests
     public void Defaults_AreChatAppProduction()
     {
         var options = new ChatAppOptions { Token = Sentinel };
-        Assert.That((options.Host, options.Port, options.UseTls, options.Key, options.AuthEndpoint.ToString(), options.AllowInsecure),
+        Assert.That((options.Host, options.Port, options.UseTls, options.Key, options.AuthEndpoint.ToString(), options.AllowInsecureTransport),
             Is.EqualTo(("socket.chatapp.online", 6001, true, "ChatsAppApiProdKey", "https://api.chatapp.online/broadcasting/auth", false)));
     }
 
@@ -25,7 +25,7 @@ public class PresetTests
             Is.EqualTo(("ChatsAppApiProdKey", "socket.chatapp.online", (int?)6001, true, false)));
         Assert.That(pusher.BuildUri().ToString(), Does.StartWith("wss://socket.chatapp.online:6001/app/ChatsAppApiProdKey?protocol=7&"));
         Assert.That(authorizer.Options.Endpoint, Is.EqualTo(new Uri("https://api.chatapp.online/broadcasting/auth")));
-        Assert.That(authorizer.Options.AllowInsecureEndpoint, Is.False);
+        Assert.That(authorizer.Options.AllowInsecureTransport, Is.False);
         Assert.DoesNotThrow(pusher.Validate);
     }
 
@@ -38,14 +38,14 @@ public class PresetTests
             Host = "127.0.0.1",
             Port = 45678,
             UseTls = false,
-            AllowInsecure = true,
+            AllowInsecureTransport = true,
             Key = "test-key",
             AuthEndpoint = new Uri("http://127.0.0.1:45679/broadcasting/auth"),
         };
         PusherOptions pusher = ChatAppClientFactory.CreatePusherOptions(options);
         using var authorizer = (HttpChannelAuthorizer)pusher.Authorizer!;
         Assert.That(pusher.BuildUri().ToString(), Does.StartWith("ws://127.0.0.1:45678/app/test-key?"));
-        Assert.That((authorizer.Options.Endpoint.ToString(), authorizer.Options.AllowInsecureEndpoint), Is.EqualTo(("http://127.0.0.1:45679/broadcasting/auth", true)));
+        Assert.That((authorizer.Options.Endpoint.ToString(), authorizer.Options.AllowInsecureTransport), Is.EqualTo(("http://127.0.0.1:45679/broadcasting/auth", true)));
         Assert.DoesNotThrow(pusher.Validate);
     }
 

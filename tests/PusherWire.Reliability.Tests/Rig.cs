@@ -39,11 +39,11 @@ internal sealed class Rig : IAsyncDisposable
 
     public List<RecordingSocket> Sockets { get; } = [];
 
-    public ConcurrentQueue<ConnectionStateChange> States { get; } = new();
+    public ConcurrentQueue<ConnectionStateChangedEventArgs> States { get; } = new();
 
     public ConcurrentQueue<PusherException> Errors { get; } = new();
 
-    public ConcurrentQueue<ReconnectScheduled> Reconnects { get; } = new();
+    public ConcurrentQueue<ReconnectScheduledEventArgs> Reconnects { get; } = new();
 
     public Signal Changed { get; } = new();
 
@@ -76,7 +76,7 @@ internal sealed class Rig : IAsyncDisposable
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var authOptions = new HttpChannelAuthorizerOptions(server.AuthEndpoint)
         {
-            AllowInsecureEndpoint = true,
+            AllowInsecureTransport = true,
             TimeProvider = time,
             AuthorizationProvider = ct => rig!.ProvideTokenAsync(ct),
         };
@@ -123,16 +123,16 @@ internal sealed class Rig : IAsyncDisposable
         Changed.WaitAsync(() => Client.State == state, ct);
 
     /// <summary>Waits for the <paramref name="n"/>-th (1-based) scheduled reconnect and returns it.</summary>
-    public async Task<ReconnectScheduled> WaitForReconnectAsync(int n, CancellationToken ct)
+    public async Task<ReconnectScheduledEventArgs> WaitForReconnectAsync(int n, CancellationToken ct)
     {
         await Changed.WaitAsync(() => Reconnects.Count >= n, ct);
         return Reconnects.ElementAt(n - 1);
     }
 
     /// <summary>Waits for the <paramref name="n"/>-th scheduled reconnect and advances the fake clock by its delay.</summary>
-    public async Task<ReconnectScheduled> AdvanceThroughReconnectAsync(int n, CancellationToken ct)
+    public async Task<ReconnectScheduledEventArgs> AdvanceThroughReconnectAsync(int n, CancellationToken ct)
     {
-        ReconnectScheduled scheduled = await WaitForReconnectAsync(n, ct);
+        ReconnectScheduledEventArgs scheduled = await WaitForReconnectAsync(n, ct);
         Time.Advance(scheduled.Delay);
         return scheduled;
     }
@@ -170,12 +170,12 @@ internal sealed class Rig : IAsyncDisposable
             yield return e.ToString();
         }
 
-        foreach (ConnectionStateChange s in States)
+        foreach (ConnectionStateChangedEventArgs s in States)
         {
             yield return s.ToString();
         }
 
-        foreach (ReconnectScheduled r in Reconnects)
+        foreach (ReconnectScheduledEventArgs r in Reconnects)
         {
             yield return r.ToString();
             yield return r.Reason?.ToString() ?? "";

@@ -25,7 +25,7 @@ public class SecurityTests
 
         var endpoint = new Uri("http://127.0.0.1:1/broadcasting/auth");
         Assert.Throws<ArgumentException>(() => new HttpChannelAuthorizer(new HttpChannelAuthorizerOptions(endpoint)).Dispose());
-        Assert.DoesNotThrow(() => new HttpChannelAuthorizer(new HttpChannelAuthorizerOptions(endpoint) { AllowInsecureEndpoint = true }).Dispose());
+        Assert.DoesNotThrow(() => new HttpChannelAuthorizer(new HttpChannelAuthorizerOptions(endpoint) { AllowInsecureTransport = true }).Dispose());
         Assert.DoesNotThrow(() => new HttpChannelAuthorizer(new HttpChannelAuthorizerOptions(new Uri("https://example.invalid/auth"))).Dispose());
     }
 
@@ -41,7 +41,7 @@ public class SecurityTests
             TimeProvider = time,
             Reconnect = new ReconnectPolicy { RandomSource = () => 0 },
         });
-        var scheduled = new ConcurrentQueue<ReconnectScheduled>();
+        var scheduled = new ConcurrentQueue<ReconnectScheduledEventArgs>();
         var signal = new Signal();
         client.ReconnectScheduled += (_, s) =>
         {
@@ -76,7 +76,7 @@ public class SecurityTests
         await using var endpoint = new RawHttpServer(_ => $"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:{thief.Port}/steal?x=1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
         using var authorizer = new HttpChannelAuthorizer(new HttpChannelAuthorizerOptions(new Uri($"http://127.0.0.1:{endpoint.Port}/broadcasting/auth"))
         {
-            AllowInsecureEndpoint = true,
+            AllowInsecureTransport = true,
             AuthorizationProvider = _ => ValueTask.FromResult(Rig.Token),
             Headers = new Dictionary<string, string> { ["X-Static"] = "static" },
         });

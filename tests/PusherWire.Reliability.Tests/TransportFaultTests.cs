@@ -23,7 +23,7 @@ public class TransportFaultTests
         var delays = new List<TimeSpan>();
         for (int n = 1; n <= 4; n++)
         {
-            ReconnectScheduled s = await r.WaitForReconnectAsync(n, ct);
+            ReconnectScheduledEventArgs s = await r.WaitForReconnectAsync(n, ct);
             Assert.That((s.Attempt, s.Action, s.Reason), Is.EqualTo((n, CloseAction.Backoff, s.Reason)));
             Assert.That(s.Reason, Is.InstanceOf<PusherConnectionException>());
             // ClientWebSocket's handler may itself retry a reset handshake on a new connection, so count attempts
@@ -59,7 +59,7 @@ public class TransportFaultTests
         Assert.That(r.Reconnects, Is.Empty, "ConnectTimeout - 1 ms");
         r.Time.Advance(Ms);
 
-        ReconnectScheduled s = await r.WaitForReconnectAsync(1, ct);
+        ReconnectScheduledEventArgs s = await r.WaitForReconnectAsync(1, ct);
         Assert.That((s.Action, s.Delay), Is.EqualTo((CloseAction.Backoff, TimeSpan.FromSeconds(1))));
         Assert.That(s.Reason, Is.InstanceOf<PusherConnectionException>());
         r.Proxy.BlackholeConnections = false;
@@ -80,7 +80,7 @@ public class TransportFaultTests
         for (int n = 1; down < TimeSpan.FromMinutes(5); n++)
         {
             Assert.That(n, Is.LessThan(30), "bounded attempts");
-            ReconnectScheduled s = await r.WaitForReconnectAsync(n, ct);
+            ReconnectScheduledEventArgs s = await r.WaitForReconnectAsync(n, ct);
             Assert.That(s.Reason!.Message, Does.Contain("503"));
             delays.Add(s.Delay);
             down += s.Delay;
@@ -110,7 +110,7 @@ public class TransportFaultTests
         r.Time.Advance(r.Client.Options.ConnectTimeout - Ms);
         Assert.That(r.Reconnects, Is.Empty);
         r.Time.Advance(Ms);
-        ReconnectScheduled s = await r.AdvanceThroughReconnectAsync(1, ct);
+        ReconnectScheduledEventArgs s = await r.AdvanceThroughReconnectAsync(1, ct);
         await first.WaitForClosedAsync(ct);
 
         TestConnection second = await r.Server.WaitForConnectionAsync(1, ct);
@@ -132,7 +132,7 @@ public class TransportFaultTests
 
         await first.SendEventAsync("pusher:connection_established", null, data, ct);
 
-        ReconnectScheduled s = await r.WaitForReconnectAsync(1, ct);
+        ReconnectScheduledEventArgs s = await r.WaitForReconnectAsync(1, ct);
         Assert.That(s.Reason, Is.InstanceOf<PusherProtocolException>());
         Assert.That((s.Action, s.Delay), Is.EqualTo((CloseAction.Backoff, TimeSpan.FromSeconds(1))));
         Assert.That(connecting.IsCompleted, Is.False);
@@ -169,7 +169,7 @@ public class TransportFaultTests
 
         await first.CloseAsync(code, "bye", ct);
 
-        ReconnectScheduled s = await r.AdvanceThroughReconnectAsync(1, ct);
+        ReconnectScheduledEventArgs s = await r.AdvanceThroughReconnectAsync(1, ct);
         Assert.That((s.Action, s.Delay), Is.EqualTo((CloseAction.Backoff, TimeSpan.FromSeconds(1))));
         TestConnection second = await r.Server.WaitForConnectionAsync(1, ct);
         foreach (string channel in channels)
@@ -217,7 +217,7 @@ public class TransportFaultTests
         {
             TestConnection connection = await r.Server.WaitForConnectionAsync(i, ct);
             await connection.CloseAsync(4100 + i, "over capacity", ct);
-            ReconnectScheduled s = await r.AdvanceThroughReconnectAsync(i + 1, ct);
+            ReconnectScheduledEventArgs s = await r.AdvanceThroughReconnectAsync(i + 1, ct);
             Assert.That(s.Action, Is.EqualTo(CloseAction.Backoff));
             delays.Add(s.Delay.TotalSeconds);
         }
@@ -233,12 +233,12 @@ public class TransportFaultTests
         TestConnection first = await r.ConnectAndSubscribeAsync(ct, "private-v1.users.685", "news");
 
         await first.CloseAsync(4200, "restarting", ct);
-        ReconnectScheduled s1 = await r.AdvanceThroughReconnectAsync(1, ct);
+        ReconnectScheduledEventArgs s1 = await r.AdvanceThroughReconnectAsync(1, ct);
         TestConnection second = await r.Server.WaitForConnectionAsync(1, ct);
         await second.WaitForSubscriptionAsync("private-v1.users.685", ct);
         await second.WaitForSubscriptionAsync("news", ct);
         await second.CloseAsync(4201, "restarting again", ct);
-        ReconnectScheduled s2 = await r.AdvanceThroughReconnectAsync(2, ct);
+        ReconnectScheduledEventArgs s2 = await r.AdvanceThroughReconnectAsync(2, ct);
         await r.Server.WaitForConnectionAsync(2, ct);
 
         Assert.That((s1.Action, s1.Delay), Is.EqualTo((CloseAction.Retry, TimeSpan.Zero)));
@@ -259,7 +259,7 @@ public class TransportFaultTests
         Assert.That(r.Reconnects, Is.Empty);
 
         first.Abort(); // the close that usually follows, here without a close frame
-        ReconnectScheduled s = await r.AdvanceThroughReconnectAsync(1, ct);
+        ReconnectScheduledEventArgs s = await r.AdvanceThroughReconnectAsync(1, ct);
         // pusher-js acts on the close code only; a drop without one backs off. (Acting on the error instead would make
         // a channel-level 4009 followed by a network blip a permanent refusal.)
         Assert.That((s.Action, s.Delay), Is.EqualTo((CloseAction.Backoff, TimeSpan.FromSeconds(1))));
@@ -279,7 +279,7 @@ public class TransportFaultTests
         await got.WaitAsync(ct);
         r.Proxy.ResetAll();
 
-        ReconnectScheduled s = await r.AdvanceThroughReconnectAsync(1, ct);
+        ReconnectScheduledEventArgs s = await r.AdvanceThroughReconnectAsync(1, ct);
         Assert.That((s.Action, s.Delay), Is.EqualTo((CloseAction.Backoff, TimeSpan.FromSeconds(1))));
         await r.Server.WaitForConnectionAsync(1, ct);
         Assert.That(r.StateSequence, Does.Not.Contain(ConnectionState.Failed));
@@ -303,7 +303,7 @@ public class TransportFaultTests
             await first.CloseAsync(code, "protocol", ct);
         }
 
-        ReconnectScheduled s = await r.AdvanceThroughReconnectAsync(1, ct);
+        ReconnectScheduledEventArgs s = await r.AdvanceThroughReconnectAsync(1, ct);
         Assert.That((s.Action, s.Delay), Is.EqualTo((CloseAction.Backoff, TimeSpan.FromSeconds(1))));
         TestConnection second = await r.Server.WaitForConnectionAsync(1, ct);
         await second.WaitForSubscriptionAsync("news", ct);
@@ -325,7 +325,7 @@ public class TransportFaultTests
         r.Proxy.CutOpenConnectionsAfter(50_000);
         await r.Server.PublishAsync("news", "e", "\"" + new string('x', 100_000) + "\"", ct);
 
-        ReconnectScheduled s = await r.AdvanceThroughReconnectAsync(1, ct);
+        ReconnectScheduledEventArgs s = await r.AdvanceThroughReconnectAsync(1, ct);
         TestConnection second = await r.Server.WaitForConnectionAsync(1, ct);
         await second.WaitForSubscriptionAsync("news", ct);
         await r.Server.PublishAsync("news", "e", "\"after\"", ct);
@@ -351,7 +351,7 @@ public class TransportFaultTests
         Assert.That(r.Reconnects, Is.Empty, "60 s - 1 ms");
         r.Time.Advance(Ms);
 
-        ReconnectScheduled s = await r.WaitForReconnectAsync(1, ct);
+        ReconnectScheduledEventArgs s = await r.WaitForReconnectAsync(1, ct);
         Assert.That((s.Action, s.Delay), Is.EqualTo((CloseAction.Retry, TimeSpan.Zero)));
         Assert.That(s.Reason!.Message, Does.Contain("No pong"));
         r.Proxy.Stalled = false;
@@ -446,7 +446,7 @@ public class TransportFaultTests
         await r.Changed.WaitAsync(() => r.Client.SocketId == healthy.SocketId, ct);
         r.Time.Advance(r.Client.Options.Reconnect.ResetAfter);
         healthy.Abort();
-        ReconnectScheduled afterHealthy = await r.WaitForReconnectAsync(8, ct);
+        ReconnectScheduledEventArgs afterHealthy = await r.WaitForReconnectAsync(8, ct);
 
         Assert.That(delays, Is.EqualTo(new double[] { 1, 2, 4, 8, 16, 30, 30 }));
         Assert.That(afterHealthy.Delay, Is.EqualTo(TimeSpan.FromSeconds(1)), "30 s healthy resets the backoff");
@@ -517,7 +517,7 @@ public class TransportFaultTests
 
         await first.SendRawAsync(new byte[] { (byte)'{', 0xC3, 0x28, (byte)'}' }, WebSocketMessageType.Text, ct);
 
-        ReconnectScheduled s = await r.AdvanceThroughReconnectAsync(1, ct);
+        ReconnectScheduledEventArgs s = await r.AdvanceThroughReconnectAsync(1, ct);
         Assert.That((s.Action, s.Delay), Is.EqualTo((CloseAction.Backoff, TimeSpan.FromSeconds(1))));
         Assert.That(s.Reason, Is.InstanceOf<PusherConnectionException>().Or.InstanceOf<PusherServerErrorException>());
         await (await r.Server.WaitForConnectionAsync(1, ct)).WaitForSubscriptionAsync("news", ct);
@@ -601,7 +601,7 @@ public class TransportFaultTests
         r.Time.Advance(r.Client.Options.SendTimeout);
 
         Assert.That(await send.WaitAsync(RealBound, ct), Is.False);
-        ReconnectScheduled s = await r.WaitForReconnectAsync(1, ct);
+        ReconnectScheduledEventArgs s = await r.WaitForReconnectAsync(1, ct);
         Assert.That(r.Errors.OfType<PusherConnectionException>().Select(e => e.Message), Has.Some.Contains("did not complete within 10 s"));
         Assert.That(s.Action, Is.EqualTo(CloseAction.Backoff));
         r.Proxy.Stalled = false;

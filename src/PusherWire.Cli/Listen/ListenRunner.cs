@@ -17,7 +17,7 @@ internal static class ListenRunner
             {
                 Headers = settings.Headers,
                 AuthorizationProvider = settings.Token is { } token ? _ => ValueTask.FromResult(token) : null,
-                AllowInsecureEndpoint = !settings.UseTls,
+                AllowInsecureTransport = !settings.UseTls,
             });
             options = new PusherOptions(settings.Key)
             {

@@ -37,9 +37,9 @@ public sealed class HttpChannelAuthorizer : IChannelAuthorizer, IDisposable
             throw new ArgumentException("The auth endpoint must be an absolute URI.", nameof(options));
         }
 
-        if (options.Endpoint.Scheme != Uri.UriSchemeHttps && !(options.Endpoint.Scheme == Uri.UriSchemeHttp && options.AllowInsecureEndpoint))
+        if (options.Endpoint.Scheme != Uri.UriSchemeHttps && !(options.Endpoint.Scheme == Uri.UriSchemeHttp && options.AllowInsecureTransport))
         {
-            throw new ArgumentException($"The auth endpoint must use https (got {options.Endpoint.Scheme}); set AllowInsecureEndpoint for a loopback test endpoint.", nameof(options));
+            throw new ArgumentException($"The auth endpoint must use https (got {options.Endpoint.Scheme}); set AllowInsecureTransport for a loopback test endpoint.", nameof(options));
         }
 
         _options = options;

@@ -31,7 +31,7 @@ public sealed record HttpChannelAuthorizerOptions(Uri Endpoint)
     public int MaxResponseBytes { get; init; } = 64 * 1024;
 
     /// <summary>Allow an <c>http://</c> endpoint. Off by default: the token would cross the network in clear text.</summary>
-    public bool AllowInsecureEndpoint { get; init; }
+    public bool AllowInsecureTransport { get; init; }
 
     /// <summary>
     /// An <see cref="HttpClient"/> to use instead of the authorizer's own (which never follows redirects, so a token is

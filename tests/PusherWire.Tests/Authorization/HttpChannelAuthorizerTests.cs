@@ -24,7 +24,7 @@ public class HttpChannelAuthorizerTests
     {
         var options = new HttpChannelAuthorizerOptions(Endpoint)
         {
-            AllowInsecureEndpoint = true,
+            AllowInsecureTransport = true,
             Headers = new Dictionary<string, string> { ["Authorization"] = SentinelToken, ["X-Static"] = "s" },
         };
         return new HttpChannelAuthorizer(configure is null ? options : configure(options));
@@ -148,7 +148,7 @@ public class HttpChannelAuthorizerTests
     public async Task UnreachableEndpoint_IsANetworkFailure()
     {
         var closed = new Uri("http://127.0.0.1:1/broadcasting/auth");
-        using var authorizer = new HttpChannelAuthorizer(new HttpChannelAuthorizerOptions(closed) { AllowInsecureEndpoint = true });
+        using var authorizer = new HttpChannelAuthorizer(new HttpChannelAuthorizerOptions(closed) { AllowInsecureTransport = true });
         var e = await Assert.ThrowsAsync<ChannelAuthorizationException>(async () => await authorizer.AuthorizeAsync(new("1.1", "private-a"), CancellationToken.None));
         Assert.That(e!.Failure, Is.EqualTo(ChannelAuthorizationFailure.Network));
     }

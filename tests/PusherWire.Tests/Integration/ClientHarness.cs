@@ -48,7 +48,7 @@ internal sealed class ClientHarness : IAsyncDisposable
 
     public ConcurrentQueue<PusherException> Errors { get; } = new();
 
-    public ConcurrentQueue<ReconnectScheduled> Reconnects { get; } = new();
+    public ConcurrentQueue<ReconnectScheduledEventArgs> Reconnects { get; } = new();
 
     public SemaphoreSlim ReconnectSignal { get; } = new(0);
 
@@ -71,7 +71,7 @@ internal sealed class ClientHarness : IAsyncDisposable
         var sockets = new List<RecordingSocket>();
         var authorizer = new HttpChannelAuthorizer(new HttpChannelAuthorizerOptions(server.AuthEndpoint)
         {
-            AllowInsecureEndpoint = true,
+            AllowInsecureTransport = true,
             AuthorizationProvider = _ => ValueTask.FromResult(token),
         });
         var options = new PusherOptions(server.Options.AppKey)
@@ -89,10 +89,10 @@ internal sealed class ClientHarness : IAsyncDisposable
     }
 
     /// <summary>Waits for the next scheduled reconnect and advances the fake clock past its delay.</summary>
-    public async Task<ReconnectScheduled> AdvanceThroughNextReconnectAsync(CancellationToken ct)
+    public async Task<ReconnectScheduledEventArgs> AdvanceThroughNextReconnectAsync(CancellationToken ct)
     {
         await ReconnectSignal.WaitAsync(ct);
-        ReconnectScheduled scheduled = Reconnects.Last();
+        ReconnectScheduledEventArgs scheduled = Reconnects.Last();
         Time.Advance(scheduled.Delay);
         return scheduled;
     }

@@ -64,7 +64,7 @@ public class KeepaliveAndReconnectTests
         Assert.That(h.Reconnects, Is.Empty, "pong timeout not reached yet");
         h.Time.Advance(TimeSpan.FromMilliseconds(1));
 
-        ReconnectScheduled reconnect = await h.AdvanceThroughNextReconnectAsync(ct);
+        ReconnectScheduledEventArgs reconnect = await h.AdvanceThroughNextReconnectAsync(ct);
         Assert.That((reconnect.Action, reconnect.Delay), Is.EqualTo((CloseAction.Retry, TimeSpan.Zero)), "pusher-js retries at once after a pong timeout");
         Assert.That(reconnect.Reason, Is.InstanceOf<PusherConnectionException>());
         TestConnection second = await h.Server.WaitForConnectionAsync(1, ct);
@@ -85,7 +85,7 @@ public class KeepaliveAndReconnectTests
 
         first.Abort();
 
-        ReconnectScheduled reconnect = await h.AdvanceThroughNextReconnectAsync(ct);
+        ReconnectScheduledEventArgs reconnect = await h.AdvanceThroughNextReconnectAsync(ct);
         Assert.That((reconnect.Attempt, reconnect.Action, reconnect.Delay), Is.EqualTo((1, CloseAction.Backoff, TimeSpan.FromSeconds(1))));
         TestConnection second = await h.Server.WaitForConnectionAsync(1, ct);
         foreach (string name in ClientHarness.SeedChannels)
@@ -119,7 +119,7 @@ public class KeepaliveAndReconnectTests
 
         await first.CloseAsync(code, "bye", ct);
 
-        ReconnectScheduled reconnect = await h.AdvanceThroughNextReconnectAsync(ct);
+        ReconnectScheduledEventArgs reconnect = await h.AdvanceThroughNextReconnectAsync(ct);
         Assert.That((reconnect.Action, reconnect.Delay), Is.EqualTo((action, TimeSpan.FromMilliseconds(delayMs))));
         await h.Server.WaitForConnectionAsync(1, ct);
         if (code >= 4000)
@@ -167,7 +167,7 @@ public class KeepaliveAndReconnectTests
         Assert.That(h.Errors.OfType<PusherServerErrorException>().Single().Code, Is.EqualTo(4009));
 
         first.Abort(); // a network blip, no close code
-        ReconnectScheduled reconnect = await h.AdvanceThroughNextReconnectAsync(ct);
+        ReconnectScheduledEventArgs reconnect = await h.AdvanceThroughNextReconnectAsync(ct);
 
         Assert.That(reconnect.Action, Is.EqualTo(CloseAction.Backoff), "pusher-js decides by the close code only, not an earlier pusher:error");
         await h.Server.WaitForConnectionAsync(1, ct);
