@@ -14,7 +14,7 @@ public enum ChannelType
     /// <summary><c>presence-</c>: private plus member data (member tracking is not implemented yet).</summary>
     Presence,
 
-    /// <summary><c>private-encrypted-</c>: end-to-end encrypted (decryption is not implemented yet; events arrive as ciphertext).</summary>
+    /// <summary><c>private-encrypted-</c>: end-to-end encrypted; needs <see cref="PusherOptions.Encryption"/>, and handlers see the decrypted data.</summary>
     PrivateEncrypted,
 }
 
@@ -38,7 +38,7 @@ public enum SubscriptionState
 /// A subscribed channel. Obtained from <see cref="PusherClient.Subscribe"/>; stays valid across reconnects, which
 /// re-authorize and resubscribe it automatically.
 /// </summary>
-public sealed class PusherChannel
+public sealed partial class PusherChannel
 {
     private readonly Lock _gate = new();
     private readonly PusherClient _client;
@@ -158,6 +158,7 @@ public sealed class PusherChannel
     /// private or presence and subscribed. <paramref name="jsonData"/> must be JSON.
     /// </summary>
     /// <returns>False when it could not be sent now (not connected or not subscribed), as pusher-js returns false.</returns>
+    /// <exception cref="InvalidOperationException">The channel is public or encrypted (pusher-js refuses both).</exception>
     public Task<bool> TriggerAsync(string eventName, string jsonData, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(eventName);
@@ -171,6 +172,8 @@ public sealed class PusherChannel
         {
             throw new InvalidOperationException($"Client events can only be sent on private or presence channels; '{Name}' is public.");
         }
+
+        ThrowIfEncrypted();
 
         return IsSubscribed ? _client.TriggerAsync(this, eventName, jsonData, cancellationToken) : Task.FromResult(false);
     }
@@ -281,6 +284,8 @@ public sealed class PusherChannel
             _state = SubscriptionState.Unsubscribed;
             signal = _subscribed;
         }
+
+        ClearKey();
 
         signal.TrySetCanceled();
     }

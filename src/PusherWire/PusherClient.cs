@@ -149,9 +149,11 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
     /// re-authorized with the new socket id and resubscribed. Subscribing twice returns the same channel.
     /// </summary>
     /// <exception cref="ArgumentException">The name is not a valid Pusher channel name.</exception>
+    /// <exception cref="InvalidOperationException">A <c>private-encrypted-</c> channel without <see cref="PusherOptions.Encryption"/>.</exception>
     public PusherChannel Subscribe(string channelName)
     {
         ValidateChannelName(channelName);
+        RequireEncryptionFor(channelName);
         PusherChannel channel;
         lock (_channelsLock)
         {
