@@ -43,7 +43,7 @@ public sealed partial class PusherChannel
     private readonly Lock _gate = new();
     private readonly PusherClient _client;
     private readonly EventReaders _readers;
-    private Utf8KeyedTable<PusherEventCallback[]> _bindings = Utf8KeyedTable<PusherEventCallback[]>.Empty;
+    private readonly Utf8KeyedMap<PusherEventCallback[]> _bindings = new();
     private PusherEventCallback[] _bindAll = [];
     private TaskCompletionSource _subscribed = NewSignal();
     private SubscriptionState _state = SubscriptionState.Pending;
@@ -94,8 +94,8 @@ public sealed partial class PusherChannel
         ArgumentNullException.ThrowIfNull(callback);
         lock (_gate)
         {
-            PusherEventCallback[] list = _bindings.TryGetValue(eventName, out PusherEventCallback[] existing) ? existing : [];
-            _bindings = _bindings.With(eventName, [.. list, callback]);
+            PusherEventCallback[] list = _bindings.TryGetValue(eventName, out PusherEventCallback[]? existing) ? existing : [];
+            _bindings.Set(eventName, [.. list, callback]);
         }
 
         return new ActionDisposable(() => Unbind(eventName, callback));
@@ -107,13 +107,21 @@ public sealed partial class PusherChannel
     {
         lock (_gate)
         {
-            if (!_bindings.TryGetValue(eventName, out PusherEventCallback[] list) || Array.IndexOf(list, callback) < 0)
+            if (!_bindings.TryGetValue(eventName, out PusherEventCallback[]? list) || Array.IndexOf(list, callback) < 0)
             {
                 return false;
             }
 
             PusherEventCallback[] rest = Array.FindAll(list, c => c != callback);
-            _bindings = rest.Length == 0 ? _bindings.Without(eventName) : _bindings.With(eventName, rest);
+            if (rest.Length == 0)
+            {
+                _bindings.Remove(eventName);
+            }
+            else
+            {
+                _bindings.Set(eventName, rest);
+            }
+
             return true;
         }
     }
@@ -175,7 +183,7 @@ public sealed partial class PusherChannel
 
     internal void Dispatch(in PusherEvent e, List<ValueTask> blocked, ref PusherMessage? copy, CancellationToken cancellationToken = default)
     {
-        if (_bindings.TryGetValue(e.EventName, out PusherEventCallback[] callbacks))
+        if (_bindings.TryGetValue(e.EventName, out PusherEventCallback[]? callbacks))
         {
             foreach (PusherEventCallback callback in callbacks)
             {

@@ -16,7 +16,7 @@ public sealed partial class PusherClient
         PusherChannel? channel = null;
         if (frame.HasChannel)
         {
-            Volatile.Read(ref _channels).TryGetValue(frame.Channel, out channel);
+            _channels.TryGetValue(frame.Channel, out channel);
         }
 
         ReadOnlySpan<byte> name = frame.EventName;
@@ -72,7 +72,7 @@ public sealed partial class PusherClient
                 catch (OperationCanceledException)
                 {
                     // The connection ended while a reader was full (Wait policy): the event is not delivered, and the
-                    // parse loop must not wait for a reader that may never read again.
+                    // receive loop must not wait for a reader that may never read again.
                 }
             }
         }
