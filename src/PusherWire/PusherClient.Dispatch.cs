@@ -20,16 +20,17 @@ public sealed partial class PusherClient
         }
 
         ReadOnlySpan<byte> name = frame.EventName;
+        List<ValueTask> blocked = connection.BlockedWrites;
+        CancellationToken lifetime = connection.Lifetime;
         if (name.StartsWith("pusher_internal:"u8))
         {
-            HandleInternal(channel, frame);
-            return ValueTask.CompletedTask;
+            // Queued like any event, so Wait readers keep their order and bound, and the write ends with the connection.
+            HandleInternal(channel, frame, blocked, lifetime);
+            return blocked.Count == 0 ? ValueTask.CompletedTask : AwaitBlockedAsync(blocked);
         }
 
         PusherEvent e = frame.ToEvent();
         PusherMessage? copy = null;
-        List<ValueTask> blocked = _blockedWrites;
-        CancellationToken lifetime = connection.Lifetime;
         channel?.Dispatch(e, blocked, ref copy, lifetime);
         foreach (PusherEventCallback callback in _global)
         {
@@ -72,7 +73,7 @@ public sealed partial class PusherClient
         }
     }
 
-    private static void HandleInternal(PusherChannel? channel, in ParsedFrame frame)
+    private static void HandleInternal(PusherChannel? channel, in ParsedFrame frame, List<ValueTask> blocked, CancellationToken lifetime)
     {
         if (channel is null)
         {
@@ -102,7 +103,7 @@ public sealed partial class PusherClient
 
         // pusher-js emits these to channel bindings under their pusher: names.
         PusherMessage? copy = null;
-        channel.Dispatch(new PusherEvent(frame.Channel, publicName, frame.Data, frame.UserId), [], ref copy);
+        channel.Dispatch(new PusherEvent(frame.Channel, publicName, frame.Data, frame.UserId), blocked, ref copy, lifetime);
     }
 
     void IConnectionOwner.OnError(PusherException error) => ReportError(error);
