@@ -147,6 +147,32 @@ public sealed partial class PusherClient
         }
     }
 
+    void IConnectionOwner.OnReceiveIdle(PusherConnection connection)
+    {
+        EventHandler? handler = ReceiveIdle;
+        if (handler is null || !ReferenceEquals(connection, _connection))
+        {
+            return;
+        }
+
+        if (handler.HasSingleTarget)
+        {
+            // The common case without GetInvocationList's array: this runs once per burst.
+            try
+            {
+                handler(this, EventArgs.Empty);
+            }
+            catch (Exception ex)
+            {
+                ReportError(new PusherHandlerException("", nameof(ReceiveIdle), ex));
+            }
+
+            return;
+        }
+
+        Raise(handler, this, EventArgs.Empty, nameof(ReceiveIdle));
+    }
+
     /// <summary>Makes <paramref name="connection"/> current without a socket: lets tests and benchmarks drive the routing path directly.</summary>
     internal void AttachForRouting(PusherConnection connection) => _connection = connection;
 

@@ -71,6 +71,15 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
     public event EventHandler<ReconnectScheduledEventArgs>? ReconnectScheduled;
 
     /// <summary>
+    /// Raised on the receive loop when every message received so far has been dispatched and the next read would wait
+    /// for the network. Flush output that callbacks buffered here: nothing more arrives until the network delivers it,
+    /// so batching ends exactly when the burst does (no timer). Never raised concurrently with a callback of this
+    /// client; keep it short, the loop reads nothing while it runs. A throwing handler is reported through
+    /// <see cref="Error"/>.
+    /// </summary>
+    public event EventHandler? ReceiveIdle;
+
+    /// <summary>
     /// Starts connecting (and reconnecting, until <see cref="DisconnectAsync"/>) and waits until connected.
     /// Transient failures are retried in the background, as pusher-js does; cancelling <paramref name="cancellationToken"/>
     /// stops the wait, not the client.

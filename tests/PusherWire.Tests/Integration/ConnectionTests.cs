@@ -131,6 +131,44 @@ public class ConnectionTests
     }
 
     [Test, CancelAfter(60_000)]
+    public async Task ReceiveIdle_IsRaisedAfterTheLastEventOfABurst_NeverDuringACallback(CancellationToken ct)
+    {
+        await using ClientHarness h = await ClientHarness.StartAsync(ct: ct);
+        int seen = 0, inCallback = 0, overlaps = 0;
+        var idleAfterAll = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.Client.Subscribe("news").Bind("e", (in PusherEvent _) =>
+        {
+            Interlocked.Increment(ref inCallback);
+            Interlocked.Increment(ref seen);
+            Interlocked.Decrement(ref inCallback);
+        });
+        h.Client.ReceiveIdle += (sender, _) =>
+        {
+            Assert.That(sender, Is.SameAs(h.Client));
+            if (Volatile.Read(ref inCallback) != 0)
+            {
+                Interlocked.Increment(ref overlaps);
+            }
+
+            if (Volatile.Read(ref seen) == 5)
+            {
+                idleAfterAll.TrySetResult();
+            }
+        };
+        await h.Client.ConnectAsync(ct);
+        TestConnection server = await h.Server.WaitForConnectionAsync(0, ct);
+        await server.WaitForSubscriptionAsync("news", ct);
+
+        for (int i = 0; i < 5; i++)
+        {
+            await server.SendEventAsync("e", "news", "{}", ct);
+        }
+
+        await idleAfterAll.Task.WaitAsync(ct);
+        Assert.That(overlaps, Is.Zero);
+    }
+
+    [Test, CancelAfter(60_000)]
     public async Task OversizedMessage_IsDiscardedAndReported_ConnectionKeepsWorking(CancellationToken ct)
     {
         await using ClientHarness h = await ClientHarness.StartAsync(configure: o => o with { MaxMessageSize = 4096 }, ct: ct);
