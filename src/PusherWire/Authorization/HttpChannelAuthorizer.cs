@@ -54,20 +54,25 @@ public sealed class HttpChannelAuthorizer : IChannelAuthorizer, IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         bool canRefresh = _options.AuthorizationProvider is not null || _options.HeadersProvider is not null;
+        var sent = new SentAuthorization();
         for (int attempt = 0; ; attempt++)
         {
             try
             {
-                return await SendOnceAsync(request, cancellationToken).ConfigureAwait(false);
+                return await SendOnceAsync(request, sent, cancellationToken).ConfigureAwait(false);
             }
             catch (ChannelAuthorizationException e) when (e.StatusCode == 401 && canRefresh && attempt == 0)
             {
                 // The token may have expired between requests: the providers are asked again on the retry.
+                if (_options.AuthorizationRejected is { } rejected && sent.Value is { } refused)
+                {
+                    await rejected(refused, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
     }
 
-    private async Task<ChannelAuthorization> SendOnceAsync(ChannelAuthorizationRequest request, CancellationToken cancellationToken)
+    private async Task<ChannelAuthorization> SendOnceAsync(ChannelAuthorizationRequest request, SentAuthorization sent, CancellationToken cancellationToken)
     {
         string channel = request.ChannelName;
         using var timeout = new CancellationTokenSource(_options.Timeout, _options.TimeProvider);
@@ -95,6 +100,7 @@ public sealed class HttpChannelAuthorizer : IChannelAuthorizer, IDisposable
             if (_options.AuthorizationProvider is { } tokenProvider)
             {
                 string token = await tokenProvider(linked.Token).ConfigureAwait(false);
+                sent.Value = token;
                 message.Headers.Remove("Authorization");
                 message.Headers.TryAddWithoutValidation("Authorization", token);
             }
@@ -243,6 +249,12 @@ public sealed class HttpChannelAuthorizer : IChannelAuthorizer, IDisposable
 
     private static ChannelAuthorizationException Invalid(string channel, string message) =>
         new(channel, ChannelAuthorizationFailure.InvalidResponse, 200, message);
+
+    /// <summary>The provider's value the last attempt sent, for <see cref="HttpChannelAuthorizerOptions.AuthorizationRejected"/>.</summary>
+    private sealed class SentAuthorization
+    {
+        public string? Value { get; set; }
+    }
 
     /// <inheritdoc />
     public override string ToString() => $"HttpChannelAuthorizer {{ {_options} }}";
