@@ -57,8 +57,8 @@ internal static class AuthEndpointHandler
 
         string auth = PusherSignature.Sign(options.AppKey, options.AppSecret, socketId, channel, channelData);
         string body = channelData is null
-            ? JsonSerializer.Serialize(new Dictionary<string, string> { ["auth"] = auth })
-            : JsonSerializer.Serialize(new Dictionary<string, string> { ["auth"] = auth, ["channel_data"] = channelData });
+            ? JsonSerializer.Serialize(new Dictionary<string, string> { ["auth"] = auth }, TestingJsonContext.Default.DictionaryStringString)
+            : JsonSerializer.Serialize(new Dictionary<string, string> { ["auth"] = auth, ["channel_data"] = channelData }, TestingJsonContext.Default.DictionaryStringString);
         await WriteAsync(context, StatusCodes.Status200OK, body).ConfigureAwait(false);
     }
 
