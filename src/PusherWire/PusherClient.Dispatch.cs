@@ -26,6 +26,7 @@ public sealed partial class PusherClient
             return ValueTask.CompletedTask;
         }
 
+        RecordReceived(channel, frame.Data.Length);
         PusherEvent e = frame.ToEvent();
         PusherMessage? copy = null;
         List<ValueTask> blocked = _blockedWrites;
@@ -118,6 +119,7 @@ public sealed partial class PusherClient
         }
 
         string name = channel.Name;
+        using System.Diagnostics.Activity? activity = PusherTracing.StartSubscribe(channel);
         // Taken now, while the connection is alive: reading Lifetime after the connection was disposed throws, and a
         // throwing exception filter is a false one, so a cancelled auth fell through to "the authorizer threw".
         CancellationToken lifetime = connection.Lifetime;
@@ -131,7 +133,7 @@ public sealed partial class PusherClient
                 await _authLimiter.WaitAsync(lifetime).ConfigureAwait(false);
                 try
                 {
-                    ChannelAuthorization result = await authorizer.AuthorizeAsync(new ChannelAuthorizationRequest(connection.SocketId, name), lifetime).ConfigureAwait(false);
+                    ChannelAuthorization result = await AuthorizeTracedAsync(authorizer, new ChannelAuthorizationRequest(connection.SocketId, name), channel, lifetime).ConfigureAwait(false);
                     auth = result.Auth;
                     channelData = result.ChannelData;
                 }
@@ -159,6 +161,7 @@ public sealed partial class PusherClient
         }
         catch (PusherException e)
         {
+            PusherTracing.SetError(activity, e);
             ReportError(e);
             channel.SetFailed(e);
         }
@@ -166,6 +169,7 @@ public sealed partial class PusherClient
         {
             // A custom authorizer's own failure: contained to this channel.
             var error = new ChannelAuthorizationException(name, ChannelAuthorizationFailure.Other, null, $"the authorizer threw {e.GetType().Name}.", e);
+            PusherTracing.SetError(activity, error);
             ReportError(error);
             channel.SetFailed(error);
         }
@@ -242,6 +246,7 @@ public sealed partial class PusherClient
     public void ReportError(PusherException error)
     {
         ArgumentNullException.ThrowIfNull(error);
+        RecordReported(error);
         EventHandler<PusherException>? handler = Error;
         if (handler is null)
         {

@@ -41,6 +41,7 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
+        MetricTags = new MetricTags(options);
         _readers = new EventReaders(CountDropped);
     }
 
@@ -86,6 +87,7 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (_stop is null)
             {
+                PusherMetrics.Track(this);
                 _connectedOnce = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 _stop = new CancellationTokenSource();
                 CancellationToken stop = _stop.Token;
@@ -234,6 +236,7 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
         finally
         {
             DisposeUnavailableTimer();
+            PusherMetrics.Untrack(this);
             disposal.TrySetResult();
         }
     }
@@ -257,6 +260,7 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
     internal void CountDropped(bool episodeStarts)
     {
         Interlocked.Increment(ref _dropped);
+        RecordDropped();
         if (episodeStarts)
         {
             ReportError(new PusherSlowConsumerException(Options.ReaderQueueCapacity, Options.ReaderOverflow));

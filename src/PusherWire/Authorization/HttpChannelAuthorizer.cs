@@ -79,6 +79,7 @@ public sealed class HttpChannelAuthorizer : IChannelAuthorizer, IDisposable
                 Content = new FormUrlEncodedContent(BuildForm(request)),
             };
             message.Headers.Accept.ParseAdd("application/json");
+            Internal.PusherTracing.InjectTraceContext(message); // W3C traceparent of the 'pusher authorize' span
             foreach (var (name, value) in _options.Headers)
             {
                 AddHeader(message, name, value);
