@@ -7,9 +7,9 @@ namespace PusherWire.Cli.Listen;
 /// <summary>Runs <c>listen</c>: one client, the requested channels, output until done, fatal, timeout or Ctrl+C.</summary>
 internal static class ListenRunner
 {
-    public static async Task<int> RunAsync(ListenSettings settings, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(ListenSettings settings, TextWriter stdout, Stream? rawStdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var output = new EventWriter(stdout, settings.Format);
+        using var output = new EventWriter(stdout, settings.Format, rawStdout);
         HttpChannelAuthorizer authorizer;
         PusherOptions options;
         try
@@ -17,7 +17,9 @@ internal static class ListenRunner
             authorizer = new HttpChannelAuthorizer(new HttpChannelAuthorizerOptions(settings.AuthEndpoint)
             {
                 Headers = settings.Headers,
-                AuthorizationProvider = settings.Token is { } token ? _ => ValueTask.FromResult(token) : null,
+                AuthorizationProvider = settings.TokenManager is { } manager ? manager.GetAccessTokenAsync
+                    : settings.Token is { } token ? _ => ValueTask.FromResult(token) : null,
+                AuthorizationRejected = settings.TokenManager is { } rejected ? rejected.ReportRejectedAsync : null,
                 AllowInsecureTransport = !settings.UseTls,
             });
             options = new PusherOptions(settings.Key)
@@ -72,6 +74,8 @@ internal static class ListenRunner
         public async Task<int> RunAsync(TextWriter stderr, CancellationToken cancellationToken)
         {
             await using var client = new PusherClient(options);
+            // Buffered event records go out as soon as the client has caught up with the network.
+            client.ReceiveIdle += (_, _) => output.FlushIdle();
             client.StateChanged += (_, change) =>
             {
                 if (_silenced)
@@ -174,6 +178,8 @@ internal static class ListenRunner
             // Called synchronously so the connection attempt has started before any outcome can disconnect.
             Task connecting = client.ConnectAsync(CancellationToken.None);
             int code = await _outcome.Task.ConfigureAwait(false);
+            // Everything printed so far goes out before anything else is said (and again below, before the process ends).
+            output.FlushIdle();
             switch (code)
             {
                 case ExitCodes.Timeout:
@@ -194,6 +200,7 @@ internal static class ListenRunner
                 // Refused (reported as state 'failed' and an error record), or disconnected before it was made.
             }
 
+            output.FlushIdle();
             return code;
         }
 
