@@ -28,7 +28,7 @@ namespace PusherWire.Testing;
 /// await server.PublishAsync("private-orders", "created", """{"id":1}""");
 /// </code>
 /// </example>
-public sealed class PusherTestServer : IAsyncDisposable
+public sealed partial class PusherTestServer : IAsyncDisposable
 {
     /// <summary>The path of the auth endpoint.</summary>
     public const string AuthPath = "/broadcasting/auth";
@@ -134,11 +134,13 @@ public sealed class PusherTestServer : IAsyncDisposable
 
     /// <summary>
     /// Publishes an event to every open connection subscribed to <paramref name="channelName"/>, like the HTTP API of a
-    /// real server: <paramref name="dataJson"/> is sent JSON-encoded as a string.
+    /// real server: <paramref name="dataJson"/> is sent JSON-encoded as a string. On a <c>private-encrypted-</c> channel
+    /// with <see cref="PusherTestServerOptions.EncryptionMasterKeyBase64"/> set, it is encrypted first (see
+    /// <c>PusherTestServer.Encryption.cs</c>).
     /// </summary>
     /// <returns>How many connections it was sent to.</returns>
     public Task<int> PublishAsync(string channelName, string eventName, string dataJson, CancellationToken cancellationToken = default) =>
-        BroadcastAsync(channelName, PusherFrames.Event(eventName, channelName, dataJson), except: null, cancellationToken);
+        BroadcastAsync(channelName, PusherFrames.Event(eventName, channelName, EncryptIfNeeded(channelName, dataJson)), except: null, cancellationToken);
 
     /// <summary>
     /// Builds the frame a publish of this event sends, so a benchmark or load test can send the same bytes many times

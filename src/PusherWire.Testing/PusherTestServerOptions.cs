@@ -44,6 +44,17 @@ public sealed record PusherTestServerOptions
     /// <summary>Relay <c>client-</c> events to the channel's other subscribers, as Pusher does. Default true.</summary>
     public bool RelayClientEvents { get; init; } = true;
 
+    /// <summary>
+    /// The encryption master key (base64 of 32 bytes, as the <c>pusher</c> server SDKs' <c>encryptionMasterKeyBase64</c>).
+    /// When set, the auth endpoint adds <c>shared_secret</c> = SHA-256(channel name ‖ master key) for
+    /// <c>private-encrypted-</c> channels and <see cref="PusherTestServer.PublishAsync"/> encrypts their events with
+    /// <see cref="Encryption"/>. Null (default): no <c>shared_secret</c>, events published as given. Never printed.
+    /// </summary>
+    public string? EncryptionMasterKeyBase64 { get; init; }
+
+    /// <summary>The cipher that encrypts published events, e.g. <c>new SodiumChannelEncryption()</c> from <c>PusherWire.Encryption</c>.</summary>
+    public PusherWire.Encryption.IChannelEncryption? Encryption { get; init; }
+
     /// <summary>The loopback port to listen on; 0 (default) picks a free one.</summary>
     public int Port { get; init; }
 

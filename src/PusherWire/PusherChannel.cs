@@ -14,7 +14,7 @@ public enum ChannelType
     /// <summary><c>presence-</c>: private plus member data (member tracking is not implemented yet).</summary>
     Presence,
 
-    /// <summary><c>private-encrypted-</c>: end-to-end encrypted (decryption is not implemented yet; events arrive as ciphertext).</summary>
+    /// <summary><c>private-encrypted-</c>: end-to-end encrypted; needs <see cref="PusherOptions.Encryption"/>, and handlers see the decrypted data.</summary>
     PrivateEncrypted,
 }
 
@@ -38,12 +38,12 @@ public enum SubscriptionState
 /// A subscribed channel. Obtained from <see cref="PusherClient.Subscribe"/>; stays valid across reconnects, which
 /// re-authorize and resubscribe it automatically.
 /// </summary>
-public sealed class PusherChannel
+public sealed partial class PusherChannel
 {
     private readonly Lock _gate = new();
     private readonly PusherClient _client;
     private readonly EventReaders _readers;
-    private Utf8KeyedTable<PusherEventCallback[]> _bindings = Utf8KeyedTable<PusherEventCallback[]>.Empty;
+    private readonly Utf8KeyedMap<PusherEventCallback[]> _bindings = new();
     private PusherEventCallback[] _bindAll = [];
     private TaskCompletionSource _subscribed = NewSignal();
     private SubscriptionState _state = SubscriptionState.Pending;
@@ -94,8 +94,8 @@ public sealed class PusherChannel
         ArgumentNullException.ThrowIfNull(callback);
         lock (_gate)
         {
-            PusherEventCallback[] list = _bindings.TryGetValue(eventName, out PusherEventCallback[] existing) ? existing : [];
-            _bindings = _bindings.With(eventName, [.. list, callback]);
+            PusherEventCallback[] list = _bindings.TryGetValue(eventName, out PusherEventCallback[]? existing) ? existing : [];
+            _bindings.Set(eventName, [.. list, callback]);
         }
 
         return new ActionDisposable(() => Unbind(eventName, callback));
@@ -107,13 +107,21 @@ public sealed class PusherChannel
     {
         lock (_gate)
         {
-            if (!_bindings.TryGetValue(eventName, out PusherEventCallback[] list) || Array.IndexOf(list, callback) < 0)
+            if (!_bindings.TryGetValue(eventName, out PusherEventCallback[]? list) || Array.IndexOf(list, callback) < 0)
             {
                 return false;
             }
 
             PusherEventCallback[] rest = Array.FindAll(list, c => c != callback);
-            _bindings = rest.Length == 0 ? _bindings.Without(eventName) : _bindings.With(eventName, rest);
+            if (rest.Length == 0)
+            {
+                _bindings.Remove(eventName);
+            }
+            else
+            {
+                _bindings.Set(eventName, rest);
+            }
+
             return true;
         }
     }
@@ -150,6 +158,7 @@ public sealed class PusherChannel
     /// private or presence and subscribed. <paramref name="jsonData"/> must be JSON.
     /// </summary>
     /// <returns>False when it could not be sent now (not connected or not subscribed), as pusher-js returns false.</returns>
+    /// <exception cref="InvalidOperationException">The channel is public or encrypted (pusher-js refuses both).</exception>
     public Task<bool> TriggerAsync(string eventName, string jsonData, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(eventName);
@@ -164,6 +173,8 @@ public sealed class PusherChannel
             throw new InvalidOperationException($"Client events can only be sent on private or presence channels; '{Name}' is public.");
         }
 
+        ThrowIfEncrypted();
+
         return IsSubscribed ? _client.TriggerAsync(this, eventName, jsonData, cancellationToken) : Task.FromResult(false);
     }
 
@@ -172,7 +183,7 @@ public sealed class PusherChannel
 
     internal void Dispatch(in PusherEvent e, List<ValueTask> blocked, ref PusherMessage? copy, CancellationToken cancellationToken = default)
     {
-        if (_bindings.TryGetValue(e.EventName, out PusherEventCallback[] callbacks))
+        if (_bindings.TryGetValue(e.EventName, out PusherEventCallback[]? callbacks))
         {
             foreach (PusherEventCallback callback in callbacks)
             {
@@ -273,6 +284,8 @@ public sealed class PusherChannel
             _state = SubscriptionState.Unsubscribed;
             signal = _subscribed;
         }
+
+        ClearKey();
 
         signal.TrySetCanceled();
     }

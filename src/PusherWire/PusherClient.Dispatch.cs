@@ -16,7 +16,7 @@ public sealed partial class PusherClient
         PusherChannel? channel = null;
         if (frame.HasChannel)
         {
-            Volatile.Read(ref _channels).TryGetValue(frame.Channel, out channel);
+            _channels.TryGetValue(frame.Channel, out channel);
         }
 
         ReadOnlySpan<byte> name = frame.EventName;
@@ -26,7 +26,17 @@ public sealed partial class PusherClient
             return ValueTask.CompletedTask;
         }
 
-        PusherEvent e = frame.ToEvent();
+        if (channel is { IsEncrypted: true } && !name.StartsWith("pusher:"u8))
+        {
+            return DispatchEncrypted(connection, channel, frame); // PusherClient.Encryption.cs
+        }
+
+        return Deliver(connection, channel, frame.ToEvent());
+    }
+
+    /// <summary>Hands one application event to the channel's bindings, the global callbacks and the readers.</summary>
+    private ValueTask Deliver(PusherConnection connection, PusherChannel? channel, in PusherEvent e)
+    {
         PusherMessage? copy = null;
         List<ValueTask> blocked = _blockedWrites;
         CancellationToken lifetime = connection.Lifetime;
@@ -62,7 +72,7 @@ public sealed partial class PusherClient
                 catch (OperationCanceledException)
                 {
                     // The connection ended while a reader was full (Wait policy): the event is not delivered, and the
-                    // parse loop must not wait for a reader that may never read again.
+                    // receive loop must not wait for a reader that may never read again.
                 }
             }
         }
@@ -134,6 +144,7 @@ public sealed partial class PusherClient
                     ChannelAuthorization result = await authorizer.AuthorizeAsync(new ChannelAuthorizationRequest(connection.SocketId, name), lifetime).ConfigureAwait(false);
                     auth = result.Auth;
                     channelData = result.ChannelData;
+                    AcceptAuthorization(channel, result); // encrypted channels: the key (PusherClient.Encryption.cs)
                 }
                 finally
                 {

@@ -100,7 +100,7 @@ public sealed partial class PusherClient
         _connectedOnce.TrySetResult();
 
         // pusher-js resubscribes every channel on 'connected'; private ones need a fresh signature for the new socket id.
-        foreach (PusherChannel channel in Volatile.Read(ref _channels).Values)
+        foreach (PusherChannel channel in _channels.Values)
         {
             _ = SubscribeOnAsync(connection, channel);
         }
@@ -114,7 +114,7 @@ public sealed partial class PusherClient
         }
 
         SocketId = null;
-        foreach (PusherChannel channel in Volatile.Read(ref _channels).Values)
+        foreach (PusherChannel channel in _channels.Values)
         {
             channel.SetPending();
         }

@@ -22,7 +22,7 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private readonly EventReaders _readers;
     private readonly List<ValueTask> _blockedWrites = [];
-    private Utf8KeyedTable<PusherChannel> _channels = Utf8KeyedTable<PusherChannel>.Empty;
+    private readonly Utf8KeyedMap<PusherChannel> _channels = new();
     private PusherEventCallback[] _global = [];
     private ConnectionState _state = ConnectionState.Initialized;
     private PusherConnection? _connection;
@@ -57,7 +57,7 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
     public long DroppedEvents => Interlocked.Read(ref _dropped);
 
     /// <summary>The channels subscribed with <see cref="Subscribe"/> and not unsubscribed.</summary>
-    public IReadOnlyCollection<PusherChannel> Channels => [.. Volatile.Read(ref _channels).Values];
+    public IReadOnlyCollection<PusherChannel> Channels => _channels.Values;
 
     /// <summary>Raised once per state transition, in order.</summary>
     public event EventHandler<ConnectionStateChangedEventArgs>? StateChanged;
@@ -149,19 +149,21 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
     /// re-authorized with the new socket id and resubscribed. Subscribing twice returns the same channel.
     /// </summary>
     /// <exception cref="ArgumentException">The name is not a valid Pusher channel name.</exception>
+    /// <exception cref="InvalidOperationException">A <c>private-encrypted-</c> channel without <see cref="PusherOptions.Encryption"/>.</exception>
     public PusherChannel Subscribe(string channelName)
     {
         ValidateChannelName(channelName);
+        RequireEncryptionFor(channelName);
         PusherChannel channel;
         lock (_channelsLock)
         {
-            if (_channels.TryGetValue(channelName, out PusherChannel existing))
+            if (_channels.TryGetValue(channelName, out PusherChannel? existing))
             {
                 return existing;
             }
 
             channel = new PusherChannel(this, channelName);
-            _channels = _channels.With(channelName, channel);
+            _channels.Set(channelName, channel);
         }
 
         if (_connection is { } connection && _state == ConnectionState.Connected)
@@ -184,7 +186,7 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
                 return false;
             }
 
-            _channels = _channels.Without(channelName);
+            _channels.Remove(channelName);
         }
 
         channel.SetUnsubscribed();
@@ -198,7 +200,7 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
 
     /// <summary>The channel subscribed under <paramref name="channelName"/>, or null.</summary>
     public PusherChannel? GetChannel(string channelName) =>
-        Volatile.Read(ref _channels).TryGetValue(channelName, out PusherChannel channel) ? channel : null;
+        _channels.TryGetValue(channelName, out PusherChannel? channel) ? channel : null;
 
     /// <summary>Calls <paramref name="callback"/> for every application event on every channel (pusher-js <c>bind_global</c>). Dispose the result to unbind.</summary>
     public IDisposable BindGlobal(PusherEventCallback callback)
@@ -239,7 +241,7 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"PusherClient {{ {Options.Host}, {_state}, SocketId = {SocketId ?? "none"}, Channels = {Volatile.Read(ref _channels).Count} }}";
+    public override string ToString() => $"PusherClient {{ {Options.Host}, {_state}, SocketId = {SocketId ?? "none"}, Channels = {_channels.Count} }}";
 
     // Pusher's channel-name rule: up to 164 characters of [A-Za-z0-9_\-=@,.;].
     [GeneratedRegex(@"^[A-Za-z0-9_\-=@,.;]{1,164}$")]

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using PusherWire.Authorization;
+using PusherWire.Encryption;
 
 namespace PusherWire;
 
@@ -68,6 +69,13 @@ public sealed record PusherOptions(string Key)
 
     /// <summary>Authorizes <c>private-</c> and <c>presence-</c> channels. Null makes those subscriptions fail.</summary>
     public IChannelAuthorizer? Authorizer { get; init; }
+
+    /// <summary>
+    /// The cipher for <c>private-encrypted-</c> channels, e.g. <c>new SodiumChannelEncryption()</c> from the
+    /// <c>PusherWire.Encryption</c> package. Null (default) makes subscribing to an encrypted channel throw, so that
+    /// ciphertext never reaches a handler.
+    /// </summary>
+    public IChannelEncryption? Encryption { get; init; }
 
     /// <summary>The clock for every timer (keepalive, backoff, timeouts). Inject a fake one in tests.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
@@ -149,7 +157,7 @@ public sealed record PusherOptions(string Key)
     {
         builder.Append($"Key = {Key}, Host = {Host}, Port = {Port}, Path = {Path}, UseTls = {UseTls}, ")
                .Append($"ActivityTimeout = {ActivityTimeout}, PongTimeout = {PongTimeout}, MaxMessageSize = {MaxMessageSize}, ")
-               .Append($"Authorizer = {Authorizer}");
+               .Append($"Authorizer = {Authorizer}, Encryption = {Encryption?.GetType().Name ?? "null"}");
         return true;
     }
 }

@@ -23,7 +23,7 @@ internal sealed class EventReaders
     /// <param name="blocked">Receives the writes waiting for room.</param>
     /// <param name="cancellationToken">
     /// The connection's lifetime: a write waiting for a reader that never reads must end with the connection, or
-    /// the parse loop, and with it DisconnectAsync/DisposeAsync, would wait forever.
+    /// the receive loop, and with it DisconnectAsync/DisposeAsync, would wait forever.
     /// </param>
     public void Publish(PusherMessage message, List<ValueTask> blocked, CancellationToken cancellationToken)
     {
@@ -80,7 +80,7 @@ internal sealed class EventReaders
                 _queues = Array.FindAll(_queues, q => q != queue);
             }
 
-            // Unblock a parse loop that may be waiting on this queue (Wait policy).
+            // Unblock a receive loop that may be waiting on this queue (Wait policy).
             queue.Writer.TryComplete();
         }
     }

@@ -3,7 +3,7 @@ namespace PusherWire.Internal;
 /// <summary>What a <see cref="PusherConnection"/> reports to the client that owns it.</summary>
 internal interface IConnectionOwner
 {
-    /// <summary>A frame that is not connection-level protocol (channel events, subscription results). Runs on the parse loop.</summary>
+    /// <summary>A frame that is not connection-level protocol (channel events, subscription results). Runs on the receive loop.</summary>
     /// <returns>A task when the frame must wait for a full reader queue (Wait policy); otherwise a completed one.</returns>
     ValueTask OnFrameAsync(PusherConnection connection, in ParsedFrame frame);
 

@@ -106,6 +106,31 @@ public class ConnectionTests
     }
 
     [Test, CancelAfter(20_000)]
+    public async Task MessageJustUnderTheLimit_GrowsTheReceiveBuffer_AndTheNextSmallOnesStillArrive(CancellationToken ct)
+    {
+        // 16 KiB initial buffer, doubled per full read up to MaxMessageSize, given back after the message.
+        await using ClientHarness h = await ClientHarness.StartAsync(ct: ct);
+        var got = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var signal = new SemaphoreSlim(0);
+        h.Client.Subscribe("news").Bind("e", (in PusherEvent e) => { got.Enqueue(e.GetDataString()); signal.Release(); });
+        await h.Client.ConnectAsync(ct);
+        TestConnection server = await h.Server.WaitForConnectionAsync(0, ct);
+        await server.WaitForSubscriptionAsync("news", ct);
+        string big = "\"" + new string('z', h.Client.Options.MaxMessageSize - 100) + "\"";
+
+        await server.SendEventAsync("e", "news", big, ct);
+        await server.SendEventAsync("e", "news", "\"after\"", ct);
+        await server.SendEventAsync("e", "news", "\"again\"", ct);
+        for (int i = 0; i < 3; i++)
+        {
+            await signal.WaitAsync(ct);
+        }
+
+        Assert.That(got, Is.EqualTo(new[] { big, "\"after\"", "\"again\"" }));
+        Assert.That(h.Errors, Is.Empty);
+    }
+
+    [Test, CancelAfter(20_000)]
     public async Task OversizedMessage_IsDiscardedAndReported_ConnectionKeepsWorking(CancellationToken ct)
     {
         await using ClientHarness h = await ClientHarness.StartAsync(configure: o => o with { MaxMessageSize = 4096 }, ct: ct);
