@@ -103,7 +103,7 @@ internal sealed class BridgeHarness : IAsyncDisposable
 
         internal void OnEvent(in PusherEvent e)
         {
-            if (!e.Channel.IsEmpty && !e.EventName.StartsWith("pusher"u8))
+            if (!e.Channel.IsEmpty && !e.EventName.StartsWith("pusher:"u8) && !e.EventName.StartsWith("pusher_internal:"u8))
             {
                 Interlocked.Increment(ref _count);
                 _received.Pulse();
