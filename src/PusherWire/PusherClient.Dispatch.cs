@@ -26,7 +26,26 @@ public sealed partial class PusherClient
             return ValueTask.CompletedTask;
         }
 
-        PusherEvent e = frame.ToEvent();
+        if (channel is null)
+        {
+            HandleUnrouted(frame); // sign-in results and the user channel (PusherClient.SignIn.cs)
+        }
+        else if (name.SequenceEqual("pusher:subscription_error"u8))
+        {
+            channel.OnSubscriptionError(frame.Data); // and Bind hears it below, as in pusher-js
+        }
+
+        if (channel is { IsEncrypted: true } && !name.StartsWith("pusher:"u8))
+        {
+            return DispatchEncrypted(connection, channel, frame); // PusherClient.Encryption.cs
+        }
+
+        return Deliver(connection, channel, frame.ToEvent());
+    }
+
+    /// <summary>Hands one application event to the channel's bindings, the global callbacks and the readers.</summary>
+    private ValueTask Deliver(PusherConnection connection, PusherChannel? channel, in PusherEvent e)
+    {
         PusherMessage? copy = null;
         List<ValueTask> blocked = _blockedWrites;
         CancellationToken lifetime = connection.Lifetime;
@@ -72,10 +91,11 @@ public sealed partial class PusherClient
         }
     }
 
-    private static void HandleInternal(PusherChannel? channel, in ParsedFrame frame)
+    private void HandleInternal(PusherChannel? channel, in ParsedFrame frame)
     {
         if (channel is null)
         {
+            HandleUserInternal(frame); // the user channel's confirmation, watchlist events
             return;
         }
 
@@ -83,7 +103,7 @@ public sealed partial class PusherClient
         ReadOnlySpan<byte> publicName;
         if (name.SequenceEqual("pusher_internal:subscription_succeeded"u8))
         {
-            if (!channel.SetSubscribed())
+            if (!channel.SetSubscribed(frame.Data))
             {
                 return; // duplicate: bindings heard of this connection's confirmation already
             }
@@ -95,9 +115,19 @@ public sealed partial class PusherClient
             channel.SubscriptionCount = SubscriptionCountParser.TryParse(frame.Data);
             publicName = "pusher:subscription_count"u8;
         }
+        else if (name.SequenceEqual("pusher_internal:member_added"u8) || name.SequenceEqual("pusher_internal:member_removed"u8))
+        {
+            bool added = name.SequenceEqual("pusher_internal:member_added"u8);
+            if (!channel.ApplyMemberEvent(added, frame.Data))
+            {
+                return; // a duplicate, an unknown member, or not a presence channel: nothing changed
+            }
+
+            publicName = added ? "pusher:member_added"u8 : "pusher:member_removed"u8;
+        }
         else
         {
-            return; // presence member events: not tracked yet
+            return;
         }
 
         // pusher-js emits these to channel bindings under their pusher: names.
@@ -105,7 +135,14 @@ public sealed partial class PusherClient
         channel.Dispatch(new PusherEvent(frame.Channel, publicName, frame.Data, frame.UserId), [], ref copy);
     }
 
-    void IConnectionOwner.OnError(PusherException error) => ReportError(error);
+    void IConnectionOwner.OnError(PusherException error)
+    {
+        ReportError(error);
+        if (error is PusherServerErrorException serverError)
+        {
+            OnServerError(serverError); // may answer a pending subscription or sign-in
+        }
+    }
 
     void IConnectionOwner.OnReceiveIdle(PusherConnection connection)
     {
@@ -160,6 +197,11 @@ public sealed partial class PusherClient
                     ChannelAuthorization result = await authorizer.AuthorizeAsync(new ChannelAuthorizationRequest(connection.SocketId, name), lifetime).ConfigureAwait(false);
                     auth = result.Auth;
                     channelData = result.ChannelData;
+                    AcceptSharedSecret(channel, result); // encrypted channels: the key (PusherClient.Encryption.cs)
+                    if (channel.AcceptAuthorization(result, SignedInUserId) is { } invalid)
+                    {
+                        throw invalid; // presence without channel_data: fails this channel only
+                    }
                 }
                 finally
                 {
@@ -195,14 +237,6 @@ public sealed partial class PusherClient
             ReportError(error);
             channel.SetFailed(error);
         }
-    }
-
-    internal Task<bool> TriggerAsync(PusherChannel channel, string eventName, string jsonData, CancellationToken cancellationToken)
-    {
-        byte[] data = System.Text.Encoding.UTF8.GetBytes(jsonData);
-        return _connection is { } connection && _state == ConnectionState.Connected
-            ? connection.SendAsync(f => f.ClientEvent(channel.Name, eventName, data), cancellationToken)
-            : Task.FromResult(false);
     }
 
     /// <summary>Runs one user callback; an exception is reported, never propagated into the receive loop.</summary>

@@ -99,6 +99,7 @@ public sealed partial class PusherClient
         SetState(ConnectionState.Connected);
         _connectedOnce.TrySetResult();
 
+        StartSignIn(connection); // first, so presence channels that rely on the signed-in user can use it
         // pusher-js resubscribes every channel on 'connected'; private ones need a fresh signature for the new socket id.
         foreach (PusherChannel channel in _channels.Values)
         {
@@ -114,6 +115,7 @@ public sealed partial class PusherClient
         }
 
         SocketId = null;
+        _user?.OnConnectionLost();
         foreach (PusherChannel channel in _channels.Values)
         {
             channel.SetPending();

@@ -155,22 +155,34 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
 
     /// <summary>
     /// Subscribes to <paramref name="channelName"/> now if connected, else on connect; after every reconnect it is
-    /// re-authorized with the new socket id and resubscribed. Subscribing twice returns the same channel.
+    /// re-authorized with the new socket id and resubscribed. Subscribing twice returns the same channel; subscribing a
+    /// channel whose subscription failed tries it again.
     /// </summary>
     /// <exception cref="ArgumentException">The name is not a valid Pusher channel name.</exception>
+    /// <exception cref="InvalidOperationException">A <c>private-encrypted-</c> channel without <see cref="PusherOptions.Encryption"/>.</exception>
     public PusherChannel Subscribe(string channelName)
     {
         ValidateChannelName(channelName);
+        RequireEncryptionFor(channelName);
         PusherChannel channel;
         lock (_channelsLock)
         {
             if (_channels.TryGetValue(channelName, out PusherChannel? existing))
             {
-                return existing;
-            }
+                if (existing.State != SubscriptionState.Failed)
+                {
+                    return existing;
+                }
 
-            channel = new PusherChannel(this, channelName);
-            _channels.Set(channelName, channel);
+                // Failed on this connection: subscribing again authorizes again, as pusher-js does.
+                existing.SetPending();
+                channel = existing;
+            }
+            else
+            {
+                channel = new PusherChannel(this, channelName);
+                _channels.Set(channelName, channel);
+            }
         }
 
         if (_connection is { } connection && _state == ConnectionState.Connected)
