@@ -217,6 +217,9 @@ public sealed partial class PusherChannel
         }
     }
 
+    /// <summary>Ends this channel's ReadAllAsync readers (the client is being disposed).</summary>
+    internal void CompleteReaders() => _readers.Complete();
+
     /// <summary>
     /// Claims the one subscribe this channel gets on <paramref name="connection"/>. <see cref="PusherClient.Subscribe"/>
     /// racing the resubscribe-all of a new connection could otherwise authorize and subscribe the channel twice.

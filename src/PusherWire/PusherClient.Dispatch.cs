@@ -20,10 +20,13 @@ public sealed partial class PusherClient
         }
 
         ReadOnlySpan<byte> name = frame.EventName;
+        List<ValueTask> blocked = connection.BlockedWrites;
+        CancellationToken lifetime = connection.Lifetime;
         if (name.StartsWith("pusher_internal:"u8))
         {
-            HandleInternal(channel, frame);
-            return ValueTask.CompletedTask;
+            // Queued like any event, so Wait readers keep their order and bound, and the write ends with the connection.
+            HandleInternal(channel, frame, blocked, lifetime);
+            return blocked.Count == 0 ? ValueTask.CompletedTask : AwaitBlockedAsync(blocked);
         }
 
         if (channel is null)
@@ -46,9 +49,9 @@ public sealed partial class PusherClient
     /// <summary>Hands one application event to the channel's bindings, the global callbacks and the readers.</summary>
     private ValueTask Deliver(PusherConnection connection, PusherChannel? channel, in PusherEvent e)
     {
-        PusherMessage? copy = null;
-        List<ValueTask> blocked = _blockedWrites;
+        List<ValueTask> blocked = connection.BlockedWrites;
         CancellationToken lifetime = connection.Lifetime;
+        PusherMessage? copy = null;
         channel?.Dispatch(e, blocked, ref copy, lifetime);
         foreach (PusherEventCallback callback in _global)
         {
@@ -91,7 +94,7 @@ public sealed partial class PusherClient
         }
     }
 
-    private void HandleInternal(PusherChannel? channel, in ParsedFrame frame)
+    private void HandleInternal(PusherChannel? channel, in ParsedFrame frame, List<ValueTask> blocked, CancellationToken lifetime)
     {
         if (channel is null)
         {
@@ -132,7 +135,7 @@ public sealed partial class PusherClient
 
         // pusher-js emits these to channel bindings under their pusher: names.
         PusherMessage? copy = null;
-        channel.Dispatch(new PusherEvent(frame.Channel, publicName, frame.Data, frame.UserId), [], ref copy);
+        channel.Dispatch(new PusherEvent(frame.Channel, publicName, frame.Data, frame.UserId), blocked, ref copy, lifetime);
     }
 
     void IConnectionOwner.OnError(PusherException error)

@@ -113,6 +113,13 @@ public sealed partial class PusherClient
         {
             _connection = null;
         }
+        else if (_connection is not null)
+        {
+            // A supervisor that DisconnectAsync left behind (a callback held it past CloseTimeout) finishing after a
+            // new connection is up: the channels and socket id are that connection's now.
+            await connection.DisposeAsync().ConfigureAwait(false);
+            return;
+        }
 
         SocketId = null;
         _user?.OnConnectionLost();

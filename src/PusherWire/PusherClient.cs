@@ -21,7 +21,6 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
     private readonly SemaphoreSlim _authLimiter = new(4, 4);
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private readonly EventReaders _readers;
-    private readonly List<ValueTask> _blockedWrites = [];
     private readonly Utf8KeyedMap<PusherChannel> _channels = new();
     private PusherEventCallback[] _global = [];
     private ConnectionState _state = ConnectionState.Initialized;
@@ -133,6 +132,8 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
                 return;
             }
 
+            // One deadline for the whole shutdown: the close handshake, then the supervisor winding down.
+            using var deadline = new CancellationTokenSource(Options.CloseTimeout, Options.TimeProvider);
             await _stop.CancelAsync().ConfigureAwait(false);
             PusherConnection? connection = _connection;
             if (connection is not null)
@@ -140,8 +141,11 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
                 await connection.CloseAsync(WebSocketCloseStatus.NormalClosure, "client disconnect").ConfigureAwait(false);
             }
 
-            await _supervisor.ConfigureAwait(false);
-            _stop.Dispose();
+            if (await WaitForSupervisorAsync(connection, deadline.Token).ConfigureAwait(false))
+            {
+                _stop.Dispose();
+            }
+
             _stop = null;
             _connectedOnce.TrySetException(new PusherConnectionException("Disconnected before the connection was established."));
             _ = _connectedOnce.Task.Exception;
@@ -250,12 +254,54 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
         _disposed = true;
         try
         {
+            // Readers end first: a Wait-policy write blocked on a reader that stopped reading fails at once, so the parse
+            // loop is free before the close handshake starts (each reader still gets what was queued, then finishes).
+            CompleteReaders();
             await DisconnectAsync().ConfigureAwait(false);
         }
         finally
         {
             DisposeUnavailableTimer();
             disposal.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Waits for the supervisor to finish after the connection was closed or aborted. A callback that never returns
+    /// keeps the parse loop (and so the supervisor) busy for good: past the deadline, if the connection has still not
+    /// ended, the supervisor is left to finish on its own (it stops without reconnecting once the callback returns), so
+    /// DisconnectAsync stays bounded.
+    /// </summary>
+    /// <returns>False when the supervisor was left running.</returns>
+    private async Task<bool> WaitForSupervisorAsync(PusherConnection? connection, CancellationToken deadline)
+    {
+        Task supervisor = _supervisor;
+        try
+        {
+            await supervisor.WaitAsync(deadline).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+        }
+
+        if (connection is null || connection.Completion.IsCompleted)
+        {
+            // The connection is over: what is left of the supervisor runs no user code, only its clean-up.
+            await supervisor.ConfigureAwait(false);
+            return true;
+        }
+
+        connection.Abort();
+        return false;
+    }
+
+    private void CompleteReaders()
+    {
+        _readers.Complete();
+        foreach (PusherChannel channel in _channels.Values)
+        {
+            channel.CompleteReaders();
         }
     }
 

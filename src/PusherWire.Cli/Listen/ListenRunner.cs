@@ -1,5 +1,6 @@
 using PusherWire.Authorization;
 using PusherWire.Cli.Output;
+using PusherWire.Encryption;
 
 namespace PusherWire.Cli.Listen;
 
@@ -27,6 +28,8 @@ internal static class ListenRunner
                 UseTls = settings.UseTls,
                 AllowInsecureTransport = !settings.UseTls,
                 Authorizer = authorizer,
+                // private-encrypted- channels are decrypted transparently; libsodium is loaded only when one is asked for.
+                Encryption = settings.Channels.Any(c => c.StartsWith("private-encrypted-", StringComparison.Ordinal)) ? new SodiumChannelEncryption() : null,
             };
             options = options with
             {
@@ -34,6 +37,11 @@ internal static class ListenRunner
                 PongTimeout = settings.PongTimeout ?? options.PongTimeout,
             };
             options.Validate();
+        }
+        catch (PlatformNotSupportedException e)
+        {
+            // libsodium has no native build for this runtime: encrypted channels cannot be listened to here.
+            throw new CliArgumentException(e.Message);
         }
         catch (ArgumentException e)
         {
