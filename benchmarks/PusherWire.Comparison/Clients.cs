@@ -50,6 +50,7 @@ internal static class Clients
             // What an application that sets <TieredPGO>false</TieredPGO> (as the CLI does) gets; see docs/performance.md.
             library.With("TieredPGO off", ("DOTNET_TieredPGO", "0")),
             new("bare ClientWebSocket (ceiling)", Output.Done, false, (e, n, b) => Dotnet(consumer, [.. Common(e, n, b), "--raw"])),
+            new ClientKind("bare ClientWebSocket (ceiling)", Output.Done, false, (e, n, b) => Dotnet(consumer, [.. Common(e, n, b), "--raw"])).With("TieredPGO off", ("DOTNET_TieredPGO", "0")),
             new("pusherwire listen --format ndjson", Output.Lines, true, (e, _, _) => Dotnet(cli,
             [
                 "listen", "--no-tls", "--host", e.Host, "--port", $"{e.Port}", "--key", e.Key, "--auth-endpoint", e.Auth.ToString(),
