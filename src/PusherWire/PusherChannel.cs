@@ -14,7 +14,7 @@ public enum ChannelType
     /// <summary><c>presence-</c>: private plus the member roster (<see cref="PusherChannel.Members"/>).</summary>
     Presence,
 
-    /// <summary><c>private-encrypted-</c>: end-to-end encrypted (decryption is not implemented yet; events arrive as ciphertext).</summary>
+    /// <summary><c>private-encrypted-</c>: end-to-end encrypted; needs <see cref="PusherOptions.Encryption"/>, and handlers see the decrypted data.</summary>
     PrivateEncrypted,
 }
 
@@ -43,7 +43,7 @@ public sealed partial class PusherChannel
     private readonly Lock _gate = new();
     private readonly PusherClient _client;
     private readonly EventReaders _readers;
-    private Utf8KeyedTable<PusherEventCallback[]> _bindings = Utf8KeyedTable<PusherEventCallback[]>.Empty;
+    private readonly Utf8KeyedMap<PusherEventCallback[]> _bindings = new();
     private PusherEventCallback[] _bindAll = [];
     private TaskCompletionSource _subscribed = NewSignal();
     private SubscriptionState _state = SubscriptionState.Pending;
@@ -83,6 +83,9 @@ public sealed partial class PusherChannel
 
     internal bool RequiresAuthorization => Type != ChannelType.Public;
 
+    /// <summary>Events waiting in this channel's reader queues (for the queue-depth gauge).</summary>
+    internal long QueuedMessages => _readers.Count;
+
     /// <summary>
     /// Calls <paramref name="callback"/> for every <paramref name="eventName"/> event on this channel, on the receive
     /// loop, in arrival order. Keep it fast, or hand work off. Dispose the result to unbind.
@@ -94,8 +97,8 @@ public sealed partial class PusherChannel
         ArgumentNullException.ThrowIfNull(callback);
         lock (_gate)
         {
-            PusherEventCallback[] list = _bindings.TryGetValue(eventName, out PusherEventCallback[] existing) ? existing : [];
-            _bindings = _bindings.With(eventName, [.. list, callback]);
+            PusherEventCallback[] list = _bindings.TryGetValue(eventName, out PusherEventCallback[]? existing) ? existing : [];
+            _bindings.Set(eventName, [.. list, callback]);
         }
 
         return new ActionDisposable(() => Unbind(eventName, callback));
@@ -107,13 +110,21 @@ public sealed partial class PusherChannel
     {
         lock (_gate)
         {
-            if (!_bindings.TryGetValue(eventName, out PusherEventCallback[] list) || Array.IndexOf(list, callback) < 0)
+            if (!_bindings.TryGetValue(eventName, out PusherEventCallback[]? list) || Array.IndexOf(list, callback) < 0)
             {
                 return false;
             }
 
             PusherEventCallback[] rest = Array.FindAll(list, c => c != callback);
-            _bindings = rest.Length == 0 ? _bindings.Without(eventName) : _bindings.With(eventName, rest);
+            if (rest.Length == 0)
+            {
+                _bindings.Remove(eventName);
+            }
+            else
+            {
+                _bindings.Set(eventName, rest);
+            }
+
             return true;
         }
     }
@@ -130,8 +141,7 @@ public sealed partial class PusherChannel
                 return false;
             }
 
-            _bindings = _bindings.Without(eventName);
-            return true;
+            return _bindings.Remove(eventName);
         }
     }
 
@@ -140,7 +150,7 @@ public sealed partial class PusherChannel
     {
         lock (_gate)
         {
-            _bindings = Utf8KeyedTable<PusherEventCallback[]>.Empty;
+            _bindings.Clear();
             _bindAll = [];
         }
     }
@@ -190,7 +200,7 @@ public sealed partial class PusherChannel
 
     internal void Dispatch(in PusherEvent e, List<ValueTask> blocked, ref PusherMessage? copy, CancellationToken cancellationToken = default)
     {
-        if (_bindings.TryGetValue(e.EventName, out PusherEventCallback[] callbacks))
+        if (_bindings.TryGetValue(e.EventName, out PusherEventCallback[]? callbacks))
         {
             foreach (PusherEventCallback callback in callbacks)
             {
@@ -209,6 +219,9 @@ public sealed partial class PusherChannel
             _readers.Publish(copy, blocked, cancellationToken);
         }
     }
+
+    /// <summary>Ends this channel's ReadAllAsync readers (the client is being disposed).</summary>
+    internal void CompleteReaders() => _readers.Complete();
 
     /// <summary>
     /// Claims the one subscribe this channel gets on <paramref name="connection"/>. <see cref="PusherClient.Subscribe"/>
@@ -309,6 +322,7 @@ public sealed partial class PusherChannel
             signal = _subscribed;
         }
 
+        ClearKey();
         StopSubscriptionTimer();
         ClearRoster();
 

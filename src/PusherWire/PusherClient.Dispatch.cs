@@ -16,16 +16,20 @@ public sealed partial class PusherClient
         PusherChannel? channel = null;
         if (frame.HasChannel)
         {
-            Volatile.Read(ref _channels).TryGetValue(frame.Channel, out channel);
+            _channels.TryGetValue(frame.Channel, out channel);
         }
 
         ReadOnlySpan<byte> name = frame.EventName;
+        List<ValueTask> blocked = connection.BlockedWrites;
+        CancellationToken lifetime = connection.Lifetime;
         if (name.StartsWith("pusher_internal:"u8))
         {
-            HandleInternal(channel, frame);
-            return ValueTask.CompletedTask;
+            // Queued like any event, so Wait readers keep their order and bound, and the write ends with the connection.
+            HandleInternal(channel, frame, blocked, lifetime);
+            return blocked.Count == 0 ? ValueTask.CompletedTask : AwaitBlockedAsync(blocked);
         }
 
+        RecordReceived(channel, frame.Data.Length); // metrics (PusherClient.Telemetry.cs)
         if (channel is null)
         {
             HandleUnrouted(frame); // sign-in results and the user channel (PusherClient.SignIn.cs)
@@ -35,10 +39,20 @@ public sealed partial class PusherClient
             channel.OnSubscriptionError(frame.Data); // and Bind hears it below, as in pusher-js
         }
 
-        PusherEvent e = frame.ToEvent();
-        PusherMessage? copy = null;
-        List<ValueTask> blocked = _blockedWrites;
+        if (channel is { IsEncrypted: true } && !name.StartsWith("pusher:"u8))
+        {
+            return DispatchEncrypted(connection, channel, frame); // PusherClient.Encryption.cs
+        }
+
+        return Deliver(connection, channel, frame.ToEvent());
+    }
+
+    /// <summary>Hands one application event to the channel's bindings, the global callbacks and the readers.</summary>
+    private ValueTask Deliver(PusherConnection connection, PusherChannel? channel, in PusherEvent e)
+    {
+        List<ValueTask> blocked = connection.BlockedWrites;
         CancellationToken lifetime = connection.Lifetime;
+        PusherMessage? copy = null;
         channel?.Dispatch(e, blocked, ref copy, lifetime);
         foreach (PusherEventCallback callback in _global)
         {
@@ -71,7 +85,7 @@ public sealed partial class PusherClient
                 catch (OperationCanceledException)
                 {
                     // The connection ended while a reader was full (Wait policy): the event is not delivered, and the
-                    // parse loop must not wait for a reader that may never read again.
+                    // receive loop must not wait for a reader that may never read again.
                 }
             }
         }
@@ -81,7 +95,7 @@ public sealed partial class PusherClient
         }
     }
 
-    private void HandleInternal(PusherChannel? channel, in ParsedFrame frame)
+    private void HandleInternal(PusherChannel? channel, in ParsedFrame frame, List<ValueTask> blocked, CancellationToken lifetime)
     {
         if (channel is null)
         {
@@ -122,7 +136,7 @@ public sealed partial class PusherClient
 
         // pusher-js emits these to channel bindings under their pusher: names.
         PusherMessage? copy = null;
-        channel.Dispatch(new PusherEvent(frame.Channel, publicName, frame.Data, frame.UserId), [], ref copy);
+        channel.Dispatch(new PusherEvent(frame.Channel, publicName, frame.Data, frame.UserId), blocked, ref copy, lifetime);
     }
 
     void IConnectionOwner.OnError(PusherException error)
@@ -132,6 +146,32 @@ public sealed partial class PusherClient
         {
             OnServerError(serverError); // may answer a pending subscription or sign-in
         }
+    }
+
+    void IConnectionOwner.OnReceiveIdle(PusherConnection connection)
+    {
+        EventHandler? handler = ReceiveIdle;
+        if (handler is null || !ReferenceEquals(connection, _connection))
+        {
+            return;
+        }
+
+        if (handler.HasSingleTarget)
+        {
+            // The common case without GetInvocationList's array: this runs once per burst.
+            try
+            {
+                handler(this, EventArgs.Empty);
+            }
+            catch (Exception ex)
+            {
+                ReportError(new PusherHandlerException("", nameof(ReceiveIdle), ex));
+            }
+
+            return;
+        }
+
+        Raise(handler, this, EventArgs.Empty, nameof(ReceiveIdle));
     }
 
     /// <summary>Makes <paramref name="connection"/> current without a socket: lets tests and benchmarks drive the routing path directly.</summary>
@@ -145,6 +185,7 @@ public sealed partial class PusherClient
         }
 
         string name = channel.Name;
+        using System.Diagnostics.Activity? activity = PusherTracing.StartSubscribe(channel);
         // Taken now, while the connection is alive: reading Lifetime after the connection was disposed throws, and a
         // throwing exception filter is a false one, so a cancelled auth fell through to "the authorizer threw".
         CancellationToken lifetime = connection.Lifetime;
@@ -158,14 +199,14 @@ public sealed partial class PusherClient
                 await _authLimiter.WaitAsync(lifetime).ConfigureAwait(false);
                 try
                 {
-                    ChannelAuthorization result = await authorizer.AuthorizeAsync(new ChannelAuthorizationRequest(connection.SocketId, name), lifetime).ConfigureAwait(false);
+                    ChannelAuthorization result = await AuthorizeTracedAsync(authorizer, new ChannelAuthorizationRequest(connection.SocketId, name), channel, lifetime).ConfigureAwait(false);
                     auth = result.Auth;
                     channelData = result.ChannelData;
+                    AcceptSharedSecret(channel, result); // encrypted channels: the key (PusherClient.Encryption.cs)
                     if (channel.AcceptAuthorization(result, SignedInUserId) is { } invalid)
                     {
                         throw invalid; // presence without channel_data: fails this channel only
                     }
-
                 }
                 finally
                 {
@@ -191,6 +232,7 @@ public sealed partial class PusherClient
         }
         catch (PusherException e)
         {
+            PusherTracing.SetError(activity, e);
             ReportError(e);
             channel.SetFailed(e);
         }
@@ -198,6 +240,7 @@ public sealed partial class PusherClient
         {
             // A custom authorizer's own failure: contained to this channel.
             var error = new ChannelAuthorizationException(name, ChannelAuthorizationFailure.Other, null, $"the authorizer threw {e.GetType().Name}.", e);
+            PusherTracing.SetError(activity, error);
             ReportError(error);
             channel.SetFailed(error);
         }
@@ -266,6 +309,7 @@ public sealed partial class PusherClient
     public void ReportError(PusherException error)
     {
         ArgumentNullException.ThrowIfNull(error);
+        RecordReported(error);
         EventHandler<PusherException>? handler = Error;
         if (handler is null)
         {

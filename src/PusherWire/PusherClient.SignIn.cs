@@ -104,7 +104,7 @@ public sealed partial class PusherClient
         if (user.ChannelName is { } channelName && frame.Channel.SequenceEqual(System.Text.Encoding.UTF8.GetBytes(channelName)) && !frame.EventName.StartsWith("pusher:"u8))
         {
             PusherMessage? copy = null;
-            user.Dispatch(frame.ToEvent(), _blockedWrites, ref copy, _connection?.Lifetime ?? CancellationToken.None);
+            user.Dispatch(frame.ToEvent(), _connection?.BlockedWrites ?? [], ref copy, _connection?.Lifetime ?? CancellationToken.None);
         }
     }
 

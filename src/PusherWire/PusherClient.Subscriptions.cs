@@ -26,7 +26,7 @@ public sealed partial class PusherClient
         }
 
         string message = error.ServerMessage;
-        PusherChannel[] waiting = [.. Volatile.Read(ref _channels).Values.Where(c => c.IsAwaitingAnswer(connection))];
+        PusherChannel[] waiting = [.. _channels.Values.Where(c => c.IsAwaitingAnswer(connection))];
         PusherChannel? target = waiting
             .Where(c => message.Contains(c.Name, StringComparison.Ordinal))
             .OrderByDescending(c => c.Name.Length)

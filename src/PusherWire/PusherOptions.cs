@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using PusherWire.Authorization;
+using PusherWire.Encryption;
 
 namespace PusherWire;
 
@@ -93,6 +94,13 @@ public sealed record PusherOptions(string Key)
     /// <summary>Authorizes <c>private-</c> and <c>presence-</c> channels. Null makes those subscriptions fail.</summary>
     public IChannelAuthorizer? Authorizer { get; init; }
 
+    /// <summary>
+    /// The cipher for <c>private-encrypted-</c> channels, e.g. <c>new SodiumChannelEncryption()</c> from the
+    /// <c>PusherWire.Encryption</c> package. Null (default) makes subscribing to an encrypted channel throw, so that
+    /// ciphertext never reaches a handler.
+    /// </summary>
+    public IChannelEncryption? Encryption { get; init; }
+
     /// <summary>Signs the connection in as a user for <see cref="PusherClient.SignIn"/>. Null makes sign-in fail.</summary>
     public IUserAuthenticator? UserAuthenticator { get; init; }
 
@@ -113,6 +121,12 @@ public sealed record PusherOptions(string Key)
     /// headers, client certificates and fault-injection tests.
     /// </summary>
     public Func<Uri, CancellationToken, ValueTask<WebSocket>>? WebSocketFactory { get; init; }
+
+    /// <summary>
+    /// Adds the channel name as a <c>pusher.channel</c> tag to the event metrics (<see cref="PusherDiagnostics"/>).
+    /// Off by default (false): every distinct channel becomes a time series, so only turn it on for a small, fixed set.
+    /// </summary>
+    public bool MetricsIncludeChannelName { get; init; }
 
     /// <summary>The connection URL, e.g. <c>wss://host:443/app/key?protocol=7&amp;client=pusherwire-dotnet&amp;version=0.1.0&amp;flash=false</c>.</summary>
     public Uri BuildUri() => BuildUri(UseTls);
@@ -187,7 +201,7 @@ public sealed record PusherOptions(string Key)
     {
         builder.Append($"Key = {Key}, Host = {Host}, Cluster = {Cluster}, Port = {Port}, Path = {Path}, UseTls = {UseTls}, ")
                .Append($"ActivityTimeout = {ActivityTimeout}, PongTimeout = {PongTimeout}, MaxMessageSize = {MaxMessageSize}, ")
-               .Append($"Authorizer = {Authorizer}, UserAuthenticator = {UserAuthenticator}");
+               .Append($"Authorizer = {Authorizer}, UserAuthenticator = {UserAuthenticator}, Encryption = {Encryption?.GetType().Name ?? "null"}");
         return true;
     }
 }

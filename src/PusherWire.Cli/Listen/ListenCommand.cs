@@ -9,7 +9,7 @@ internal static partial class ListenCommand
 {
     public const string TokenEnvironmentVariable = "CHATAPP_TOKEN";
 
-    public static Command Create(TextWriter stdout, TextWriter stderr, bool isTerminal, Func<string, string?> environment)
+    public static Command Create(TextWriter stdout, Stream? rawStdout, TextWriter stderr, bool isTerminal, Func<string, string?> environment)
     {
         var key = new Option<string>("--key") { Description = "Application key", DefaultValueFactory = _ => "ChatsAppApiProdKey" };
         var host = new Option<string>("--host") { Description = "WebSocket host", DefaultValueFactory = _ => "socket.chatapp.online" };
@@ -29,11 +29,17 @@ internal static partial class ListenCommand
         var format = FormatOption.Create();
         var count = new Option<int?>("--count") { Description = "Exit 0 after N application events" };
         var timeout = new Option<double?>("--timeout") { Description = "Exit 3 after S seconds" };
+        var tokens = new Token.TokenCliOptions();
 
         var command = new Command("listen", "Connect to a Pusher server (ChatApp by default), subscribe, and print events")
         {
             key, host, port, noTls, path, authEndpoint, token, header, license, messenger, company, user, channel, activity, pong, format, count, timeout,
         };
+        foreach (Option option in tokens.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(async (result, ct) =>
         {
             bool insecure = result.GetValue(noTls);
@@ -87,7 +93,23 @@ internal static partial class ListenCommand
                 throw new CliArgumentException("Nothing to listen to: give --license/--messenger, --company, --user or --channel.");
             }
 
-            return await ListenRunner.RunAsync(settings, stdout, stderr, ct).ConfigureAwait(false);
+            // --token-file / --email: a token manager keeps the pair alive (refresh, make, file updates) instead of a fixed token.
+            using ChatAppTokenManager? manager = tokens.CreateManager(result, environment, insecure);
+            if (manager is not null)
+            {
+                if (result.GetValue(token) is not null)
+                {
+                    throw new CliArgumentException("--token cannot be combined with --token-file or --email/--app-id.");
+                }
+
+                settings = settings with { Token = null, TokenManager = manager };
+                if (await Token.ListenTokens.PrepareAsync(manager, stderr, ct).ConfigureAwait(false) is { } failed)
+                {
+                    return failed;
+                }
+            }
+
+            return await ListenRunner.RunAsync(settings, stdout, rawStdout, stderr, ct).ConfigureAwait(false);
         });
         return command;
     }
