@@ -11,7 +11,7 @@ public class ClientEventTests
     [Test, CancelAfter(20_000)]
     public async Task Trigger_RefusesWrongNamesChannelKindsSizesAndNonJson_BeforeSending(CancellationToken ct)
     {
-        await using ClientHarness h = await ClientHarness.StartAsync(ct: ct);
+        await using ClientHarness h = await ClientHarness.StartAsync(configure: o => o with { Encryption = new NoCipher() }, ct: ct);
         PusherChannel priv = h.Client.Subscribe("private-chat");
         PusherChannel pub = h.Client.Subscribe("lobby");
         PusherChannel encrypted = h.Client.Subscribe("private-encrypted-secret");
@@ -102,5 +102,13 @@ public class ClientEventTests
         Assert.That(await mine.TriggerAsync("client-hi", """{"x":1}""", ct), Is.True);
 
         Assert.That(await received.WaitForCountAsync(1, ct), Is.EqualTo($$"""user-{{h.Client.SocketId}} {"x":1}"""));
+    }
+
+    /// <summary>Lets an encrypted channel be created; the refusal of client events happens before any cipher is used.</summary>
+    private sealed class NoCipher : PusherWire.Encryption.IChannelEncryption
+    {
+        public PusherWire.Encryption.IChannelDecryptor CreateDecryptor(ReadOnlySpan<byte> key) => throw new NotSupportedException();
+
+        public void Seal(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext) => throw new NotSupportedException();
     }
 }
