@@ -68,7 +68,7 @@ internal static class AuthEndpointHandler
         }
 
         server.AddSharedSecret(channel, fields); // private-encrypted- channels (PusherTestServer.Encryption.cs)
-        string body = JsonSerializer.Serialize(fields);
+        string body = JsonSerializer.Serialize(fields, TestingJsonContext.Default.DictionaryStringString);
         await WriteAsync(context, StatusCodes.Status200OK, body).ConfigureAwait(false);
     }
 

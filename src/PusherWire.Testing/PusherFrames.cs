@@ -61,7 +61,7 @@ internal static class PusherFrames
         });
 
     public static string MemberJson(PresenceMember member) =>
-        $$"""{"user_id":{{JsonSerializer.Serialize(member.UserId)}},"user_info":{{member.UserInfoJson ?? "null"}}}""";
+        $$"""{"user_id":{{JsonSerializer.Serialize(member.UserId, TestingJsonContext.Default.String)}},"user_info":{{member.UserInfoJson ?? "null"}}}""";
 
     /// <summary>The client's <c>data</c>: an object, or a string holding JSON (both occur in the wild).</summary>
     public static JsonElement DecodeData(JsonElement data)

@@ -219,8 +219,8 @@ public sealed partial class PusherTestServer : IAsyncDisposable
             }
         }
 
-        string ids = JsonSerializer.Serialize(members.Keys);
-        string hash = string.Join(",", members.Values.Select(m => $"{JsonSerializer.Serialize(m.UserId)}:{m.UserInfoJson ?? "null"}"));
+        string ids = JsonSerializer.Serialize(members.Keys.ToArray(), TestingJsonContext.Default.StringArray);
+        string hash = string.Join(",", members.Values.Select(m => $"{JsonSerializer.Serialize(m.UserId, TestingJsonContext.Default.String)}:{m.UserInfoJson ?? "null"}"));
         return $$$"""{"presence":{"ids":{{{ids}}},"hash":{{{{hash}}}},"count":{{{members.Count}}}}}""";
     }
 
@@ -235,7 +235,7 @@ public sealed partial class PusherTestServer : IAsyncDisposable
         // Presence: the others learn that this member left (fire and forget: the closing connection is not waiting).
         foreach ((string channel, PresenceMember member) in connection.PresenceMemberships())
         {
-            _ = BroadcastInternalAsync(channel, "pusher_internal:member_removed", $$"""{"user_id":{{JsonSerializer.Serialize(member.UserId)}}}""", connection, CancellationToken.None);
+            _ = BroadcastInternalAsync(channel, "pusher_internal:member_removed", $$"""{"user_id":{{JsonSerializer.Serialize(member.UserId, TestingJsonContext.Default.String)}}}""", connection, CancellationToken.None);
         }
     }
 

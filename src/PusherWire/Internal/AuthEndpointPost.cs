@@ -70,8 +70,8 @@ internal static class AuthEndpointPost
             }
             catch (AuthEndpointException e) when (e.StatusCode == 401 && canRefresh && attempt == 0)
             {
-                // The token may have expired between requests: the providers are asked again on the retry, after a
-                // token cache has been told which value was refused (so it renews that one, once).
+                // The token may have expired between requests: the providers are asked again on the retry, and a token
+                // cache is told first which token was refused so that it refreshes exactly that one.
                 if (settings.AuthorizationRejected is { } rejected && sent.Value is { } refused)
                 {
                     await rejected(refused, cancellationToken).ConfigureAwait(false);
@@ -91,6 +91,7 @@ internal static class AuthEndpointPost
                 Content = new FormUrlEncodedContent(form),
             };
             message.Headers.Accept.ParseAdd("application/json");
+            PusherTracing.InjectTraceContext(message); // W3C traceparent of the current 'pusher authorize' span, if any
             foreach (var (name, value) in settings.Headers)
             {
                 AddHeader(message, name, value);
@@ -179,7 +180,7 @@ internal static class AuthEndpointPost
         }
     }
 
-    /// <summary>The provider's value the last attempt sent, for <see cref="AuthEndpointSettings.AuthorizationRejected"/>.</summary>
+    /// <summary>The Authorization value of the last attempt (a class so the async send can set it for the retry loop).</summary>
     private sealed class SentAuthorization
     {
         public string? Value { get; set; }
