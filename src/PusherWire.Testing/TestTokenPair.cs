@@ -13,7 +13,7 @@ public sealed record TestTokenPair(string AccessToken, DateTimeOffset AccessToke
 {
     /// <summary>The pair as the token API returns it in <c>data</c> (end times as unix seconds).</summary>
     public string ToDataJson() => string.Create(CultureInfo.InvariantCulture,
-        $$$"""{"accessToken":{{{JsonSerializer.Serialize(AccessToken)}}},"accessTokenEndTime":{{{AccessTokenEndTime.ToUnixTimeSeconds()}}},"refreshToken":{{{JsonSerializer.Serialize(RefreshToken)}}},"refreshTokenEndTime":{{{RefreshTokenEndTime.ToUnixTimeSeconds()}}}}""");
+        $$$"""{"accessToken":{{{JsonSerializer.Serialize(AccessToken, TestingJsonContext.Default.String)}}},"accessTokenEndTime":{{{AccessTokenEndTime.ToUnixTimeSeconds()}}},"refreshToken":{{{JsonSerializer.Serialize(RefreshToken, TestingJsonContext.Default.String)}}},"refreshTokenEndTime":{{{RefreshTokenEndTime.ToUnixTimeSeconds()}}}}""");
 
     /// <inheritdoc />
     public override string ToString() => $"TestTokenPair {{ AccessTokenEndTime = {AccessTokenEndTime:O}, RefreshTokenEndTime = {RefreshTokenEndTime:O} }}";
