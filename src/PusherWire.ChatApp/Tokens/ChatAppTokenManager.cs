@@ -46,7 +46,10 @@ public sealed class ChatAppTokenManager : IDisposable
     /// <summary>The pair in use, or null before the first request. Its <c>ToString</c> shows end times only.</summary>
     public ChatAppTokenPair? Current => _current;
 
-    /// <summary>Raised after a new pair is in use (loaded, refreshed or made). Handlers run on the renewing caller's thread.</summary>
+    /// <summary>
+    /// Raised after a new pair is in use (loaded, refreshed or made), on the renewing caller's thread. Exceptions thrown
+    /// by handlers are caught and dropped: the renewal has happened, and the authorization waiting for it goes on.
+    /// </summary>
     public event EventHandler<ChatAppTokenRenewedEventArgs>? Renewed;
 
     /// <summary>
@@ -145,7 +148,15 @@ public sealed class ChatAppTokenManager : IDisposable
 
         if (renewed is not null)
         {
-            Renewed?.Invoke(this, renewed);
+            try
+            {
+                Renewed?.Invoke(this, renewed);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A faulty logging handler must not fail the channel authorization that renewed the pair (documented on Renewed).
+                _ = e;
+            }
         }
 
         return result;
