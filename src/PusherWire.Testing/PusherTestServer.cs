@@ -139,8 +139,12 @@ public sealed partial class PusherTestServer : IAsyncDisposable
     /// <c>PusherTestServer.Encryption.cs</c>).
     /// </summary>
     /// <returns>How many connections it was sent to.</returns>
-    public Task<int> PublishAsync(string channelName, string eventName, string dataJson, CancellationToken cancellationToken = default) =>
-        BroadcastAsync(channelName, PusherFrames.Event(eventName, channelName, EncryptIfNeeded(channelName, dataJson)), except: null, cancellationToken);
+    public Task<int> PublishAsync(string channelName, string eventName, string dataJson, CancellationToken cancellationToken = default)
+    {
+        byte[] frame = PusherFrames.Event(eventName, channelName, EncryptIfNeeded(channelName, dataJson));
+        RememberForCache(channelName, frame); // cache- channels replay their last event to new subscribers
+        return BroadcastAsync(channelName, frame, except: null, cancellationToken);
+    }
 
     /// <summary>
     /// Builds the frame a publish of this event sends, so a benchmark or load test can send the same bytes many times
@@ -199,6 +203,7 @@ public sealed partial class PusherTestServer : IAsyncDisposable
     internal string PresenceSnapshot(string channelName)
     {
         var members = new Dictionary<string, PresenceMember>(StringComparer.Ordinal);
+        AddScriptedMembers(channelName, members);
         foreach (TestConnection connection in Connections)
         {
             if (!connection.IsClosed && connection.MemberOf(channelName) is { } member)
@@ -233,6 +238,12 @@ public sealed partial class PusherTestServer : IAsyncDisposable
         if (path.EndsWith(AuthPath, StringComparison.Ordinal) && HttpMethods.IsPost(context.Request.Method))
         {
             await AuthEndpointHandler.HandleAsync(this, context, RecordAuthRequest).ConfigureAwait(false);
+            return;
+        }
+
+        if (path.EndsWith(UserAuthPath, StringComparison.Ordinal) && HttpMethods.IsPost(context.Request.Method))
+        {
+            await UserAuthEndpointHandler.HandleAsync(this, context, RecordUserAuthRequest).ConfigureAwait(false);
             return;
         }
 

@@ -41,6 +41,18 @@ public sealed record PusherTestServerOptions
     /// </summary>
     public Func<TestAuthRequest, CancellationToken, ValueTask<TestAuthResponse?>>? AuthInterceptor { get; init; }
 
+    /// <summary>
+    /// The <c>user_data</c> JSON the user auth endpoint signs for a socket id (it must hold a string <c>id</c> for the
+    /// sign-in to work). Null signs <c>{"id":"{socket id}"}</c>.
+    /// </summary>
+    public Func<string, string>? UserDataFor { get; init; }
+
+    /// <summary>Answers the subscribe of a channel with a <c>pusher:subscription_error</c> when it returns one. Null refuses nothing.</summary>
+    public Func<string, TestSubscriptionError?>? SubscriptionErrorFor { get; init; }
+
+    /// <summary>Channels whose subscribe the server never answers (for subscription timeout tests). Null answers all.</summary>
+    public Func<string, bool>? IgnoreSubscription { get; init; }
+
     /// <summary>Relay <c>client-</c> events to the channel's other subscribers, as Pusher does. Default true.</summary>
     public bool RelayClientEvents { get; init; } = true;
 

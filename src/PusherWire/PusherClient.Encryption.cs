@@ -28,7 +28,7 @@ public sealed partial class PusherClient
     }
 
     /// <summary>Takes the key out of an authorization of an encrypted channel; throws when the response has none.</summary>
-    private void AcceptAuthorization(PusherChannel channel, ChannelAuthorization authorization)
+    private void AcceptSharedSecret(PusherChannel channel, ChannelAuthorization authorization)
     {
         if (channel.IsEncrypted)
         {

@@ -99,6 +99,7 @@ public sealed partial class PusherClient
         SetState(ConnectionState.Connected);
         _connectedOnce.TrySetResult();
 
+        StartSignIn(connection); // first, so presence channels that rely on the signed-in user can use it
         // pusher-js resubscribes every channel on 'connected'; private ones need a fresh signature for the new socket id.
         foreach (PusherChannel channel in _channels.Values)
         {
@@ -112,8 +113,16 @@ public sealed partial class PusherClient
         {
             _connection = null;
         }
+        else if (_connection is not null)
+        {
+            // A supervisor that DisconnectAsync left behind (a callback held it past CloseTimeout) finishing after a
+            // new connection is up: the channels and socket id are that connection's now.
+            await connection.DisposeAsync().ConfigureAwait(false);
+            return;
+        }
 
         SocketId = null;
+        _user?.OnConnectionLost();
         foreach (PusherChannel channel in _channels.Values)
         {
             channel.SetPending();

@@ -7,7 +7,7 @@ internal static class ListenCommand
 {
     public const string TokenEnvironmentVariable = ListenArguments.TokenEnvironmentVariable;
 
-    public static Command Create(TextWriter stdout, TextWriter stderr, bool isTerminal, Func<string, string?> environment)
+    public static Command Create(TextWriter stdout, Stream? rawStdout, TextWriter stderr, bool isTerminal, Func<string, string?> environment)
     {
         var arguments = new ListenArguments(environment);
         var format = FormatOption.Create();
@@ -28,7 +28,7 @@ internal static class ListenCommand
                 Timeout = ListenArguments.Seconds(result.GetValue(timeout), "--timeout"),
             };
 
-            return await ListenRunner.RunAsync(settings, stdout, stderr, ct).ConfigureAwait(false);
+            return await ListenRunner.RunAsync(settings, stdout, rawStdout, stderr, ct).ConfigureAwait(false);
         });
         return command;
     }

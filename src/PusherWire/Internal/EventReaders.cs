@@ -12,6 +12,7 @@ internal sealed class EventReaders
     private readonly Lock _lock = new();
     private readonly Action<bool> _onDropped;
     private Channel<PusherMessage>[] _queues = [];
+    private bool _completed;
 
     /// <param name="onDropped">Called for each dropped event; its argument is true for the first drop of a slow-consumer episode.</param>
     public EventReaders(Action<bool> onDropped) => _onDropped = onDropped;
@@ -40,6 +41,27 @@ internal sealed class EventReaders
         }
     }
 
+    /// <summary>
+    /// Ends every reader (each still gets what is already queued, then its enumeration finishes) and every reader
+    /// started later. A write blocked on a full queue fails at once with ChannelClosedException, so a reader that stopped
+    /// reading can no longer hold the parse loop, and with it DisposeAsync.
+    /// </summary>
+    public void Complete()
+    {
+        Channel<PusherMessage>[] queues;
+        lock (_lock)
+        {
+            _completed = true;
+            queues = _queues;
+            _queues = [];
+        }
+
+        foreach (Channel<PusherMessage> queue in queues)
+        {
+            queue.Writer.TryComplete();
+        }
+    }
+
     public async IAsyncEnumerable<PusherMessage> ReadAllAsync(PusherOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // An episode starts with the first drop and ends when the reader has emptied its queue: one warning per episode.
@@ -59,7 +81,14 @@ internal sealed class EventReaders
             _ => _onDropped(Interlocked.Exchange(ref slow, 1) == 0));
         lock (_lock)
         {
-            _queues = [.. _queues, queue];
+            if (_completed)
+            {
+                queue.Writer.TryComplete(); // the client is disposed: nothing will ever be queued here
+            }
+            else
+            {
+                _queues = [.. _queues, queue];
+            }
         }
 
         try

@@ -7,6 +7,9 @@ internal interface IConnectionOwner
     /// <returns>A task when the frame must wait for a full reader queue (Wait policy); otherwise a completed one.</returns>
     ValueTask OnFrameAsync(PusherConnection connection, in ParsedFrame frame);
 
+    /// <summary>Every received message has been dispatched and the next read waits for the network (runs on the receive loop).</summary>
+    void OnReceiveIdle(PusherConnection connection);
+
     /// <summary>A problem worth surfacing that does not by itself end the connection.</summary>
     void OnError(PusherException error);
 }

@@ -25,7 +25,14 @@ internal sealed partial class PusherConnection
             {
                 // A skipped message's remaining bytes are read over the buffer's start and thrown away: memory stays bounded.
                 Memory<byte> memory = skip == MessageSkip.None ? buffer.AsMemory(filled) : buffer;
-                ValueWebSocketReceiveResult result = await socket.ReceiveAsync(memory, _lifetime.Token).ConfigureAwait(false);
+                ValueTask<ValueWebSocketReceiveResult> receive = socket.ReceiveAsync(memory, _lifetime.Token);
+                if (!receive.IsCompleted && total == 0)
+                {
+                    // Caught up with the network between messages: the moment to flush what handlers batched.
+                    _owner.OnReceiveIdle(this);
+                }
+
+                ValueWebSocketReceiveResult result = await receive.ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     await AcknowledgeCloseAsync(socket).ConfigureAwait(false);

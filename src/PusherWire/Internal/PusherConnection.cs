@@ -52,6 +52,12 @@ internal sealed partial class PusherConnection : IAsyncDisposable
     /// <summary>Cancelled when this connection ends; used to abandon work (auth requests) tied to it.</summary>
     public CancellationToken Lifetime => _lifetime.Token;
 
+    /// <summary>
+    /// The parse loop's reader writes waiting for room (Wait policy), reused per frame. One list per connection: a parse
+    /// loop left behind by a shutdown (a callback that never returned) must not share it with the next connection's.
+    /// </summary>
+    internal List<ValueTask> BlockedWrites { get; } = [];
+
     /// <summary>Completes when the connection has ended, with why.</summary>
     public Task<SessionEnd> Completion => _completion ?? Task.FromResult(new SessionEnd(null, null, null));
 

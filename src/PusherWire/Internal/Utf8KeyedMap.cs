@@ -40,6 +40,9 @@ internal sealed class Utf8KeyedMap<T>
     /// <summary>Adds or replaces the value under <paramref name="key"/>.</summary>
     public void Set(string key, T value) => _items[Encoding.UTF8.GetBytes(key)] = value;
 
+    /// <summary>Removes every key.</summary>
+    public void Clear() => _items.Clear();
+
     /// <summary>Removes <paramref name="key"/>; false when it was not there.</summary>
     public bool Remove(string key)
     {
