@@ -1,12 +1,10 @@
 // Turns validated ListenSettings into the authorizer and PusherOptions a command's client runs with.
 using PusherWire.Authorization;
+using PusherWire.Encryption;
 
 namespace PusherWire.Cli.Listen;
 
-/// <summary>
-/// The client set-up <c>bridge</c> uses (the same as <c>listen</c>'s in ListenRunner, which can switch to this once
-/// the listen output work in flight has landed).
-/// </summary>
+/// <summary>The client set-up <c>listen</c> and <c>bridge</c> share.</summary>
 internal static class ListenClientOptions
 {
     /// <summary>Creates the authorizer (the caller disposes it) and the validated client options.</summary>
@@ -32,6 +30,8 @@ internal static class ListenClientOptions
                 UseTls = settings.UseTls,
                 AllowInsecureTransport = !settings.UseTls,
                 Authorizer = authorizer,
+                // private-encrypted- channels are decrypted transparently; libsodium is loaded only when one is asked for.
+                Encryption = settings.Channels.Any(c => c.StartsWith("private-encrypted-", StringComparison.Ordinal)) ? new SodiumChannelEncryption() : null,
             };
             options = options with
             {
@@ -41,8 +41,15 @@ internal static class ListenClientOptions
             options.Validate();
             return (authorizer, options);
         }
+        catch (PlatformNotSupportedException e)
+        {
+            // libsodium has no native build for this runtime: encrypted channels cannot be listened to here.
+            authorizer?.Dispose();
+            throw new CliArgumentException(e.Message);
+        }
         catch (ArgumentException e)
         {
+            // PusherOptions/authorizer validation (key, host, path...): the messages carry no token.
             authorizer?.Dispose();
             throw new CliArgumentException(e.Message);
         }
