@@ -8,7 +8,7 @@ namespace PusherWire.Testing;
 /// <summary>
 /// The server's <c>/broadcasting/auth</c>: a Laravel-style channel authorization endpoint. It checks the
 /// <c>Authorization</c> header (401), asks <see cref="PusherTestServerOptions.AuthorizeChannel"/> (403), and answers
-/// <c>{"auth":"key:signature"}</c>, plus <c>channel_data</c> for presence channels.
+/// <c>{"auth":"key:signature"}</c>, plus <c>channel_data</c> for presence channels and <c>shared_secret</c> for encrypted ones.
 /// </summary>
 internal static class AuthEndpointHandler
 {
@@ -56,9 +56,14 @@ internal static class AuthEndpointHandler
         }
 
         string auth = PusherSignature.Sign(options.AppKey, options.AppSecret, socketId, channel, channelData);
-        string body = channelData is null
-            ? JsonSerializer.Serialize(new Dictionary<string, string> { ["auth"] = auth }, TestingJsonContext.Default.DictionaryStringString)
-            : JsonSerializer.Serialize(new Dictionary<string, string> { ["auth"] = auth, ["channel_data"] = channelData }, TestingJsonContext.Default.DictionaryStringString);
+        var fields = new Dictionary<string, string> { ["auth"] = auth };
+        if (channelData is not null)
+        {
+            fields["channel_data"] = channelData;
+        }
+
+        server.AddSharedSecret(channel, fields); // private-encrypted- channels (PusherTestServer.Encryption.cs)
+        string body = JsonSerializer.Serialize(fields, TestingJsonContext.Default.DictionaryStringString);
         await WriteAsync(context, StatusCodes.Status200OK, body).ConfigureAwait(false);
     }
 

@@ -28,7 +28,7 @@ namespace PusherWire.Testing;
 /// await server.PublishAsync("private-orders", "created", """{"id":1}""");
 /// </code>
 /// </example>
-public sealed class PusherTestServer : IAsyncDisposable
+public sealed partial class PusherTestServer : IAsyncDisposable
 {
     /// <summary>The path of the auth endpoint.</summary>
     public const string AuthPath = "/broadcasting/auth";
@@ -134,11 +134,17 @@ public sealed class PusherTestServer : IAsyncDisposable
 
     /// <summary>
     /// Publishes an event to every open connection subscribed to <paramref name="channelName"/>, like the HTTP API of a
-    /// real server: <paramref name="dataJson"/> is sent JSON-encoded as a string.
+    /// real server: <paramref name="dataJson"/> is sent JSON-encoded as a string. On a <c>private-encrypted-</c> channel
+    /// with <see cref="PusherTestServerOptions.EncryptionMasterKeyBase64"/> set, it is encrypted first (see
+    /// <c>PusherTestServer.Encryption.cs</c>).
     /// </summary>
     /// <returns>How many connections it was sent to.</returns>
-    public Task<int> PublishAsync(string channelName, string eventName, string dataJson, CancellationToken cancellationToken = default) =>
-        BroadcastAsync(channelName, PusherFrames.Event(eventName, channelName, dataJson), except: null, cancellationToken);
+    public Task<int> PublishAsync(string channelName, string eventName, string dataJson, CancellationToken cancellationToken = default)
+    {
+        byte[] frame = PusherFrames.Event(eventName, channelName, EncryptIfNeeded(channelName, dataJson));
+        RememberForCache(channelName, frame); // cache- channels replay their last event to new subscribers
+        return BroadcastAsync(channelName, frame, except: null, cancellationToken);
+    }
 
     /// <summary>
     /// Builds the frame a publish of this event sends, so a benchmark or load test can send the same bytes many times
@@ -197,6 +203,7 @@ public sealed class PusherTestServer : IAsyncDisposable
     internal string PresenceSnapshot(string channelName)
     {
         var members = new Dictionary<string, PresenceMember>(StringComparer.Ordinal);
+        AddScriptedMembers(channelName, members);
         foreach (TestConnection connection in Connections)
         {
             if (!connection.IsClosed && connection.MemberOf(channelName) is { } member)
@@ -231,6 +238,12 @@ public sealed class PusherTestServer : IAsyncDisposable
         if (path.EndsWith(AuthPath, StringComparison.Ordinal) && HttpMethods.IsPost(context.Request.Method))
         {
             await AuthEndpointHandler.HandleAsync(this, context, RecordAuthRequest).ConfigureAwait(false);
+            return;
+        }
+
+        if (path.EndsWith(UserAuthPath, StringComparison.Ordinal) && HttpMethods.IsPost(context.Request.Method))
+        {
+            await UserAuthEndpointHandler.HandleAsync(this, context, RecordUserAuthRequest).ConfigureAwait(false);
             return;
         }
 

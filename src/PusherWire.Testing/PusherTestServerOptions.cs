@@ -41,8 +41,31 @@ public sealed record PusherTestServerOptions
     /// </summary>
     public Func<TestAuthRequest, CancellationToken, ValueTask<TestAuthResponse?>>? AuthInterceptor { get; init; }
 
+    /// <summary>
+    /// The <c>user_data</c> JSON the user auth endpoint signs for a socket id (it must hold a string <c>id</c> for the
+    /// sign-in to work). Null signs <c>{"id":"{socket id}"}</c>.
+    /// </summary>
+    public Func<string, string>? UserDataFor { get; init; }
+
+    /// <summary>Answers the subscribe of a channel with a <c>pusher:subscription_error</c> when it returns one. Null refuses nothing.</summary>
+    public Func<string, TestSubscriptionError?>? SubscriptionErrorFor { get; init; }
+
+    /// <summary>Channels whose subscribe the server never answers (for subscription timeout tests). Null answers all.</summary>
+    public Func<string, bool>? IgnoreSubscription { get; init; }
+
     /// <summary>Relay <c>client-</c> events to the channel's other subscribers, as Pusher does. Default true.</summary>
     public bool RelayClientEvents { get; init; } = true;
+
+    /// <summary>
+    /// The encryption master key (base64 of 32 bytes, as the <c>pusher</c> server SDKs' <c>encryptionMasterKeyBase64</c>).
+    /// When set, the auth endpoint adds <c>shared_secret</c> = SHA-256(channel name ‖ master key) for
+    /// <c>private-encrypted-</c> channels and <see cref="PusherTestServer.PublishAsync"/> encrypts their events with
+    /// <see cref="Encryption"/>. Null (default): no <c>shared_secret</c>, events published as given. Never printed.
+    /// </summary>
+    public string? EncryptionMasterKeyBase64 { get; init; }
+
+    /// <summary>The cipher that encrypts published events, e.g. <c>new SodiumChannelEncryption()</c> from <c>PusherWire.Encryption</c>.</summary>
+    public PusherWire.Encryption.IChannelEncryption? Encryption { get; init; }
 
     /// <summary>The loopback port to listen on; 0 (default) picks a free one.</summary>
     public int Port { get; init; }

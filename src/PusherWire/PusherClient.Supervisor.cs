@@ -100,8 +100,9 @@ public sealed partial class PusherClient
         SetState(ConnectionState.Connected);
         _connectedOnce.TrySetResult();
 
+        StartSignIn(connection); // first, so presence channels that rely on the signed-in user can use it
         // pusher-js resubscribes every channel on 'connected'; private ones need a fresh signature for the new socket id.
-        foreach (PusherChannel channel in Volatile.Read(ref _channels).Values)
+        foreach (PusherChannel channel in _channels.Values)
         {
             _ = SubscribeOnAsync(connection, channel);
         }
@@ -113,9 +114,17 @@ public sealed partial class PusherClient
         {
             _connection = null;
         }
+        else if (_connection is not null)
+        {
+            // A supervisor that DisconnectAsync left behind (a callback held it past CloseTimeout) finishing after a
+            // new connection is up: the channels and socket id are that connection's now.
+            await connection.DisposeAsync().ConfigureAwait(false);
+            return;
+        }
 
         SocketId = null;
-        foreach (PusherChannel channel in Volatile.Read(ref _channels).Values)
+        _user?.OnConnectionLost();
+        foreach (PusherChannel channel in _channels.Values)
         {
             channel.SetPending();
         }

@@ -17,7 +17,7 @@ public sealed partial class PusherClient
         get
         {
             long queued = _readers.Count;
-            foreach (PusherChannel channel in Volatile.Read(ref _channels).Values)
+            foreach (PusherChannel channel in _channels.Values)
             {
                 queued += channel.QueuedMessages;
             }

@@ -21,8 +21,7 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
     private readonly SemaphoreSlim _authLimiter = new(4, 4);
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private readonly EventReaders _readers;
-    private readonly List<ValueTask> _blockedWrites = [];
-    private Utf8KeyedTable<PusherChannel> _channels = Utf8KeyedTable<PusherChannel>.Empty;
+    private readonly Utf8KeyedMap<PusherChannel> _channels = new();
     private PusherEventCallback[] _global = [];
     private ConnectionState _state = ConnectionState.Initialized;
     private PusherConnection? _connection;
@@ -58,7 +57,7 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
     public long DroppedEvents => Interlocked.Read(ref _dropped);
 
     /// <summary>The channels subscribed with <see cref="Subscribe"/> and not unsubscribed.</summary>
-    public IReadOnlyCollection<PusherChannel> Channels => [.. Volatile.Read(ref _channels).Values];
+    public IReadOnlyCollection<PusherChannel> Channels => _channels.Values;
 
     /// <summary>Raised once per state transition, in order.</summary>
     public event EventHandler<ConnectionStateChangedEventArgs>? StateChanged;
@@ -71,6 +70,15 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
 
     /// <summary>Raised when a reconnect has been scheduled, with its delay.</summary>
     public event EventHandler<ReconnectScheduledEventArgs>? ReconnectScheduled;
+
+    /// <summary>
+    /// Raised on the receive loop when every message received so far has been dispatched and the next read would wait
+    /// for the network. Flush output that callbacks buffered here: nothing more arrives until the network delivers it,
+    /// so batching ends exactly when the burst does (no timer). Never raised concurrently with a callback of this
+    /// client; keep it short, the loop reads nothing while it runs. A throwing handler is reported through
+    /// <see cref="Error"/>.
+    /// </summary>
+    public event EventHandler? ReceiveIdle;
 
     /// <summary>
     /// Starts connecting (and reconnecting, until <see cref="DisconnectAsync"/>) and waits until connected.
@@ -126,6 +134,8 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
                 return;
             }
 
+            // One deadline for the whole shutdown: the close handshake, then the supervisor winding down.
+            using var deadline = new CancellationTokenSource(Options.CloseTimeout, Options.TimeProvider);
             await _stop.CancelAsync().ConfigureAwait(false);
             PusherConnection? connection = _connection;
             if (connection is not null)
@@ -133,8 +143,11 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
                 await connection.CloseAsync(WebSocketCloseStatus.NormalClosure, "client disconnect").ConfigureAwait(false);
             }
 
-            await _supervisor.ConfigureAwait(false);
-            _stop.Dispose();
+            if (await WaitForSupervisorAsync(connection, deadline.Token).ConfigureAwait(false))
+            {
+                _stop.Dispose();
+            }
+
             _stop = null;
             _connectedOnce.TrySetException(new PusherConnectionException("Disconnected before the connection was established."));
             _ = _connectedOnce.Task.Exception;
@@ -148,22 +161,34 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
 
     /// <summary>
     /// Subscribes to <paramref name="channelName"/> now if connected, else on connect; after every reconnect it is
-    /// re-authorized with the new socket id and resubscribed. Subscribing twice returns the same channel.
+    /// re-authorized with the new socket id and resubscribed. Subscribing twice returns the same channel; subscribing a
+    /// channel whose subscription failed tries it again.
     /// </summary>
     /// <exception cref="ArgumentException">The name is not a valid Pusher channel name.</exception>
+    /// <exception cref="InvalidOperationException">A <c>private-encrypted-</c> channel without <see cref="PusherOptions.Encryption"/>.</exception>
     public PusherChannel Subscribe(string channelName)
     {
         ValidateChannelName(channelName);
+        RequireEncryptionFor(channelName);
         PusherChannel channel;
         lock (_channelsLock)
         {
-            if (_channels.TryGetValue(channelName, out PusherChannel existing))
+            if (_channels.TryGetValue(channelName, out PusherChannel? existing))
             {
-                return existing;
-            }
+                if (existing.State != SubscriptionState.Failed)
+                {
+                    return existing;
+                }
 
-            channel = new PusherChannel(this, channelName);
-            _channels = _channels.With(channelName, channel);
+                // Failed on this connection: subscribing again authorizes again, as pusher-js does.
+                existing.SetPending();
+                channel = existing;
+            }
+            else
+            {
+                channel = new PusherChannel(this, channelName);
+                _channels.Set(channelName, channel);
+            }
         }
 
         if (_connection is { } connection && _state == ConnectionState.Connected)
@@ -186,7 +211,7 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
                 return false;
             }
 
-            _channels = _channels.Without(channelName);
+            _channels.Remove(channelName);
         }
 
         channel.SetUnsubscribed();
@@ -200,7 +225,7 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
 
     /// <summary>The channel subscribed under <paramref name="channelName"/>, or null.</summary>
     public PusherChannel? GetChannel(string channelName) =>
-        Volatile.Read(ref _channels).TryGetValue(channelName, out PusherChannel channel) ? channel : null;
+        _channels.TryGetValue(channelName, out PusherChannel? channel) ? channel : null;
 
     /// <summary>Calls <paramref name="callback"/> for every application event on every channel (pusher-js <c>bind_global</c>). Dispose the result to unbind.</summary>
     public IDisposable BindGlobal(PusherEventCallback callback)
@@ -231,6 +256,9 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
         _disposed = true;
         try
         {
+            // Readers end first: a Wait-policy write blocked on a reader that stopped reading fails at once, so the parse
+            // loop is free before the close handshake starts (each reader still gets what was queued, then finishes).
+            CompleteReaders();
             await DisconnectAsync().ConfigureAwait(false);
         }
         finally
@@ -241,8 +269,47 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
         }
     }
 
+    /// <summary>
+    /// Waits for the supervisor to finish after the connection was closed or aborted. A callback that never returns
+    /// keeps the parse loop (and so the supervisor) busy for good: past the deadline, if the connection has still not
+    /// ended, the supervisor is left to finish on its own (it stops without reconnecting once the callback returns), so
+    /// DisconnectAsync stays bounded.
+    /// </summary>
+    /// <returns>False when the supervisor was left running.</returns>
+    private async Task<bool> WaitForSupervisorAsync(PusherConnection? connection, CancellationToken deadline)
+    {
+        Task supervisor = _supervisor;
+        try
+        {
+            await supervisor.WaitAsync(deadline).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+        }
+
+        if (connection is null || connection.Completion.IsCompleted)
+        {
+            // The connection is over: what is left of the supervisor runs no user code, only its clean-up.
+            await supervisor.ConfigureAwait(false);
+            return true;
+        }
+
+        connection.Abort();
+        return false;
+    }
+
+    private void CompleteReaders()
+    {
+        _readers.Complete();
+        foreach (PusherChannel channel in _channels.Values)
+        {
+            channel.CompleteReaders();
+        }
+    }
+
     /// <inheritdoc />
-    public override string ToString() => $"PusherClient {{ {Options.Host}, {_state}, SocketId = {SocketId ?? "none"}, Channels = {Volatile.Read(ref _channels).Count} }}";
+    public override string ToString() => $"PusherClient {{ {Options.Host}, {_state}, SocketId = {SocketId ?? "none"}, Channels = {_channels.Count} }}";
 
     // Pusher's channel-name rule: up to 164 characters of [A-Za-z0-9_\-=@,.;].
     [GeneratedRegex(@"^[A-Za-z0-9_\-=@,.;]{1,164}$")]

@@ -15,7 +15,7 @@ public class EndToEndTests
 
     private static readonly string[] Channels = [ChatAppSamples.LicenseChannel, ChatAppSamples.CompanyChannel, ChatAppSamples.UserChannel];
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task EverySample_ArrivesTyped_OnItsChannel_InOrder(CancellationToken ct)
     {
         await using PusherTestServer server = await StartServerAsync(ct);
@@ -53,7 +53,7 @@ public class EndToEndTests
         Assert.That((message.Items[0].Id, message.Items[0].Message!.Text, message.Meta.Messenger), Is.EqualTo((696L, "Test", ChatAppMessenger.Telegram)));
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task AwaitForeach_StreamsTypedEvents_FromTheUserChannel(CancellationToken ct)
     {
         await using PusherTestServer server = await StartServerAsync(ct);
@@ -86,7 +86,7 @@ public class EndToEndTests
         Assert.That(got.OfType<QuickResponseListEvent>().First().Meta.UserId, Is.EqualTo(685));
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task MalformedData_IsReportedTyped_AndTheNextEventStillArrives(CancellationToken ct)
     {
         await using PusherTestServer server = await StartServerAsync(ct);
@@ -118,7 +118,7 @@ public class EndToEndTests
         Assert.That(client.State, Is.EqualTo(ConnectionState.Connected));
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task ExpiredToken_IsRefreshedAfterA401_AndNeverLeaks(CancellationToken ct)
     {
         await using PusherTestServer server = await StartServerAsync(ct);
@@ -137,7 +137,7 @@ public class EndToEndTests
         Assert.That(client.ToString() + client.Options, Does.Not.Contain("SENTINEL").And.Not.Contain(Token));
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task ChannelOfAnotherAccount_FailsWith403_OthersUnaffected(CancellationToken ct)
     {
         await using PusherTestServer server = await StartServerAsync(ct);

@@ -114,7 +114,7 @@ public class PresetTests
         }
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task StaticToken_IsSentAsTheAuthorizationHeader(CancellationToken ct)
     {
         using var handler = new RecordingHandler(HttpStatusCode.OK);
@@ -130,7 +130,7 @@ public class PresetTests
         Assert.That(request.Body, Is.EqualTo("socket_id=1.2&channel_name=private-v1.users.685"));
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task TokenProvider_IsAskedOnEveryRequest_AndAgainAfterA401(CancellationToken ct)
     {
         using var handler = new RecordingHandler(HttpStatusCode.Unauthorized, HttpStatusCode.OK, HttpStatusCode.OK);
@@ -149,7 +149,7 @@ public class PresetTests
         Assert.That(handler.Requests.Select(r => r.Authorization), Is.EqualTo(new[] { "token-1", "token-2", "token-3" }));
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task TokenProvider_ReturningAnUnusableToken_FailsWithoutEchoingIt(CancellationToken ct)
     {
         using var handler = new RecordingHandler(HttpStatusCode.OK);

@@ -165,7 +165,7 @@ public class SubscriptionTests
         Assert.That(first.ToString(), Is.EqualTo($"ChatAppSubscription {{ User {User} (Pending) }}"));
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task ReadAllAsync_YieldsTypedEventsInOrder_SkipsAndReportsMalformed(CancellationToken ct)
     {
         await using var h = new RoutingHarness();
@@ -198,7 +198,7 @@ public class SubscriptionTests
         Assert.That(((ChatAppEventFormatException)h.Errors[0]).EventName, Is.EqualTo("chatTag"));
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task ReadChatAppEventsAsync_MergesAllChannels_AndPatternMatches(CancellationToken ct)
     {
         await using var h = new RoutingHarness();
@@ -228,7 +228,7 @@ public class SubscriptionTests
         }));
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task ReadAllAsync_StopsOnCancellation(CancellationToken ct)
     {
         await using var h = new RoutingHarness();

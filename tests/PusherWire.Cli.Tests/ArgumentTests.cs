@@ -41,7 +41,7 @@ public class ArgumentTests
         yield return Case("--token must be non-empty and on one line", "serve", "--token", " ");
     }
 
-    [TestCaseSource(nameof(BadArguments)), CancelAfter(10_000)]
+    [TestCaseSource(nameof(BadArguments)), CancelAfter(60_000)]
     public async Task BadArguments_ClearMessage_Exit2(string[] args, string expected, CancellationToken ct)
     {
         (int exit, Cli cli) = await Cli.RunAsync(args, ct);
@@ -53,7 +53,7 @@ public class ArgumentTests
         Assert.That(cli.AllOutput, Does.Not.Contain(Secret));
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task Help_ListsTheCommands_AndExits0(CancellationToken ct)
     {
         (int exit, Cli cli) = await Cli.RunAsync(["--help"], ct);
@@ -62,7 +62,7 @@ public class ArgumentTests
         Assert.That(cli.Stdout.Text, Does.Contain("listen").And.Contain("serve").And.Contain("demo"));
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task ListenHelp_ShowsTheDefaults(CancellationToken ct)
     {
         (int exit, Cli cli) = await Cli.RunAsync(["listen", "--help"], ct);

@@ -43,8 +43,9 @@ internal abstract class LoopbackTcpServer : IAsyncDisposable
             {
                 client = await _listener.AcceptTcpClientAsync(_stop.Token);
             }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException or InvalidOperationException)
             {
+                // InvalidOperationException: DisposeAsync stopped the listener between two accepts ("not listening").
                 return;
             }
 

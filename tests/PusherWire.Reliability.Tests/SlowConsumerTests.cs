@@ -161,7 +161,7 @@ public class SlowConsumerTests
                 await server.SendRawAsync(PusherTestServer.EncodeEvent(Channel, "seq", S(i) + " " + pad), System.Net.WebSockets.WebSocketMessageType.Text, ct);
             }
         }, ct);
-        await r.Changed.WaitAsync(() => Volatile.Read(ref routed) >= capacity + 2, ct); // queue full, parse loop waiting
+        await r.Changed.WaitAsync(() => Volatile.Read(ref routed) >= capacity + 2, ct); // queue full, receive loop waiting
         int routedWhileStuck = Volatile.Read(ref routed);
         gate.SetResult();
         await producer.WaitAsync(ct);
@@ -181,18 +181,19 @@ public class SlowConsumerTests
     {
         await using Rig r = await Rig.StartAsync(configure: o => o with { ReaderQueueCapacity = 2, ReaderOverflow = ReaderOverflowPolicy.Wait }, ct: ct);
         TestConnection server = await r.ConnectAndSubscribeAsync(ct, Channel);
-        var never = new TaskCompletionSource();
-        int routed = 0;
+        var never = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int routed = 0, read = 0;
         r.Client.GetChannel(Channel)!.Bind("seq", (in PusherEvent _) =>
         {
             Interlocked.Increment(ref routed);
             r.Changed.Pulse();
         });
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _ = StartReader(r.Client.GetChannel(Channel)!.ReadAllAsync(CancellationToken.None), async _ =>
+        Task reader = StartReader(r.Client.GetChannel(Channel)!.ReadAllAsync(CancellationToken.None), async _ =>
         {
+                Interlocked.Increment(ref read);
                 started.TrySetResult();
-                await never.Task; // a consumer that hangs for good
+                await never.Task; // a consumer that hangs (until the end of the test)
         });
         for (int i = 0; i < 50; i++)
         {
@@ -200,15 +201,108 @@ public class SlowConsumerTests
         }
 
         await started.Task.WaitAsync(ct);
+        // 1 in the reader's hands + 2 queued + the 4th routed to callbacks, its queue write blocking the parse loop.
         await r.Changed.WaitAsync(() => Volatile.Read(ref routed) >= 4, ct);
+        Assert.That(Volatile.Read(ref routed), Is.LessThan(50), "the parse loop is held by the full queue");
 
-        Task dispose = r.Client.DisposeAsync().AsTask();
-        await r.Changed.WaitAsync(() => r.Socket(0).CloseCalls == 1, ct); // the close timeout is armed
-        r.Time.Advance(r.Client.Options.CloseTimeout);
-        await dispose.WaitAsync(TimeSpan.FromSeconds(10), ct);
+        // No clock advance: disposing ends the readers first, which frees the parse loop, so the close handshake
+        // completes at once (it used to wait for CloseTimeout, and forever on a clock nobody advanced).
+        await r.Client.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20), ct);
 
         Assert.That(r.Client.State, Is.EqualTo(ConnectionState.Disconnected));
+        Assert.That(r.Socket(0).CloseCalls, Is.GreaterThanOrEqualTo(1), "a polite close, not an abort at the deadline");
         never.SetResult();
+        await reader.WaitAsync(ct); // the reader gets what was queued, then its enumeration ends
+        Assert.That(Volatile.Read(ref read), Is.EqualTo(3), "the one in hand and the two queued; nothing after disposal");
+    }
+
+    [Test, CancelAfter(60_000)]
+    public async Task S46_WaitPolicy_DisconnectWithAStuckReader_CompletesAtCloseTimeout_TheReaderSurvives(CancellationToken ct)
+    {
+        await using Rig r = await Rig.StartAsync(configure: o => o with { ReaderQueueCapacity = 1, ReaderOverflow = ReaderOverflowPolicy.Wait }, ct: ct);
+        TestConnection server = await r.ConnectAndSubscribeAsync(ct, Channel);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int routed = 0;
+        r.Client.GetChannel(Channel)!.Bind("seq", (in PusherEvent _) =>
+        {
+            Interlocked.Increment(ref routed);
+            r.Changed.Pulse();
+        });
+        var got = new List<int>();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        Task reader = StartReader(r.Client.GetChannel(Channel)!.ReadAllAsync(stop.Token), async m =>
+        {
+                if (m.EventName != "seq")
+                {
+                    return; // the second connection's pusher:subscription_succeeded
+                }
+
+                lock (got)
+                {
+                    got.Add(Seq(m.DataAsString));
+                }
+
+                started.TrySetResult();
+                r.Changed.Pulse();
+                await gate.Task;
+        });
+        for (int i = 0; i < 10; i++)
+        {
+            await server.SendEventAsync("seq", Channel, S(i), ct);
+        }
+
+        await started.Task.WaitAsync(ct);
+        await r.Changed.WaitAsync(() => Volatile.Read(ref routed) >= 3, ct); // 1 in hand, 1 queued, the 3rd blocked
+
+        Task disconnect = r.Client.DisconnectAsync(ct);
+        await r.Changed.WaitAsync(() => r.Socket(0).CloseCalls >= 1, ct); // the close timeout is armed
+        r.Time.Advance(r.Client.Options.CloseTimeout);
+        await disconnect.WaitAsync(TimeSpan.FromSeconds(20), ct);
+        Assert.That(r.Client.State, Is.EqualTo(ConnectionState.Disconnected));
+
+        // The reader belongs to the client, not to the connection: after a reconnect it reads on.
+        gate.SetResult();
+        await r.Changed.WaitAsync(() => { lock (got) { return got.Count >= 2; } }, ct);
+        int index = r.Server.Connections.Count;
+        await r.Client.ConnectAsync(ct);
+        TestConnection second = await r.Server.WaitForConnectionAsync(index, ct);
+        await second.WaitForSubscriptionAsync(Channel, ct);
+        await second.SendEventAsync("seq", Channel, "100", ct);
+        await r.Changed.WaitAsync(() => { lock (got) { return got.Contains(100); } }, ct);
+        await stop.CancelAsync();
+        await reader.ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(ct);
+        lock (got)
+        {
+            Assert.That(got.Take(2), Is.EqualTo(new[] { 0, 1 }), "in order; what was still in the pipe at the close is not delivered");
+        }
+    }
+
+    [Test, CancelAfter(60_000)]
+    public async Task S46_ACallbackThatNeverReturns_DoesNotHoldDisposeAsyncPastCloseTimeout(CancellationToken ct)
+    {
+        await using Rig r = await Rig.StartAsync(ct: ct);
+        TestConnection server = await r.ConnectAndSubscribeAsync(ct, Channel);
+        using var release = new ManualResetEventSlim();
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        r.Client.GetChannel(Channel)!.Bind("stuck", (in PusherEvent _) =>
+        {
+            entered.TrySetResult();
+            release.Wait(ct); // blocks the parse loop until the end of the test
+        });
+        await server.SendEventAsync("stuck", Channel, "{}", ct);
+        await entered.Task.WaitAsync(ct);
+
+        Task dispose = r.Client.DisposeAsync().AsTask();
+        await r.Changed.WaitAsync(() => r.Socket(0).CloseCalls >= 1, ct); // the close timeout is armed
+        r.Time.Advance(r.Client.Options.CloseTimeout);
+        await dispose.WaitAsync(TimeSpan.FromSeconds(20), ct);
+
+        Assert.That(r.Client.State, Is.EqualTo(ConnectionState.Disconnected));
+        release.Set();
+        r.Time.Advance(TimeSpan.FromMinutes(5));
+        Assert.That(r.Reconnects, Is.Empty, "the supervisor left behind stops once the callback returns");
+        Assert.That(r.Proxy.AcceptedCount, Is.EqualTo(1));
     }
 
     private static string S(int i) => i.ToString(CultureInfo.InvariantCulture);

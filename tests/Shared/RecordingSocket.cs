@@ -41,9 +41,21 @@ internal sealed class RecordingSocket(WebSocket inner, Uri uri, Signal changed) 
     public ConcurrentQueue<string> Received { get; } = new();
 
     private int _receiveCalls;
+    private int _completed;
+    private int _handedOver;
 
-    /// <summary>ReceiveAsync calls so far: one more than a message's count means the client has handled that message's bytes.</summary>
+    /// <summary>ReceiveAsync calls so far.</summary>
     public int ReceiveCalls => Volatile.Read(ref _receiveCalls);
+
+    /// <summary>
+    /// Complete incoming messages the client has taken in: it came back to ReceiveAsync after the message's last bytes,
+    /// so whatever the receive loop does per message (stamping activity for the keepalive) is done.
+    /// </summary>
+    public int HandedOver => Volatile.Read(ref _handedOver);
+
+    /// <summary>Whether an incoming <paramref name="eventName"/> frame has been taken in (see <see cref="HandedOver"/>).</summary>
+    public bool HasTakenIn(string eventName) =>
+        Received.Take(HandedOver).Any(f => f.Contains($"\"event\":\"{eventName}\"", StringComparison.Ordinal));
 
     public int CountSent(string eventName) => Sent.Count(f => f.Contains($"\"event\":\"{eventName}\"", StringComparison.Ordinal));
 
@@ -75,6 +87,7 @@ internal sealed class RecordingSocket(WebSocket inner, Uri uri, Signal changed) 
     public override async ValueTask<ValueWebSocketReceiveResult> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _receiveCalls);
+        Volatile.Write(ref _handedOver, Volatile.Read(ref _completed));
         changed.Pulse();
         ValueWebSocketReceiveResult result = await inner.ReceiveAsync(buffer, cancellationToken);
         // Only the head of each message is kept: the recorder must not be what holds memory in the slow-consumer tests.
@@ -86,6 +99,7 @@ internal sealed class RecordingSocket(WebSocket inner, Uri uri, Signal changed) 
         if (result.EndOfMessage)
         {
             Received.Enqueue(Encoding.UTF8.GetString([.. _partial]));
+            Interlocked.Increment(ref _completed);
             _partial.Clear();
             changed.Pulse();
         }

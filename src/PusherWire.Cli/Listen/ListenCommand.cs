@@ -9,7 +9,7 @@ internal static partial class ListenCommand
 {
     public const string TokenEnvironmentVariable = "CHATAPP_TOKEN";
 
-    public static Command Create(TextWriter stdout, TextWriter stderr, bool isTerminal, Func<string, string?> environment)
+    public static Command Create(TextWriter stdout, Stream? rawStdout, TextWriter stderr, bool isTerminal, Func<string, string?> environment)
     {
         var key = new Option<string>("--key") { Description = "Application key", DefaultValueFactory = _ => "ChatsAppApiProdKey" };
         var host = new Option<string>("--host") { Description = "WebSocket host", DefaultValueFactory = _ => "socket.chatapp.online" };
@@ -87,7 +87,7 @@ internal static partial class ListenCommand
                 throw new CliArgumentException("Nothing to listen to: give --license/--messenger, --company, --user or --channel.");
             }
 
-            return await ListenRunner.RunAsync(settings, stdout, stderr, ct).ConfigureAwait(false);
+            return await ListenRunner.RunAsync(settings, stdout, rawStdout, stderr, ct).ConfigureAwait(false);
         });
         return command;
     }

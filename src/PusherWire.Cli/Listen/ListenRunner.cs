@@ -1,14 +1,15 @@
 using PusherWire.Authorization;
 using PusherWire.Cli.Output;
+using PusherWire.Encryption;
 
 namespace PusherWire.Cli.Listen;
 
 /// <summary>Runs <c>listen</c>: one client, the requested channels, output until done, fatal, timeout or Ctrl+C.</summary>
 internal static class ListenRunner
 {
-    public static async Task<int> RunAsync(ListenSettings settings, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(ListenSettings settings, TextWriter stdout, Stream? rawStdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var output = new EventWriter(stdout, settings.Format);
+        using var output = new EventWriter(stdout, settings.Format, rawStdout);
         HttpChannelAuthorizer authorizer;
         PusherOptions options;
         try
@@ -27,6 +28,8 @@ internal static class ListenRunner
                 UseTls = settings.UseTls,
                 AllowInsecureTransport = !settings.UseTls,
                 Authorizer = authorizer,
+                // private-encrypted- channels are decrypted transparently; libsodium is loaded only when one is asked for.
+                Encryption = settings.Channels.Any(c => c.StartsWith("private-encrypted-", StringComparison.Ordinal)) ? new SodiumChannelEncryption() : null,
             };
             options = options with
             {
@@ -34,6 +37,11 @@ internal static class ListenRunner
                 PongTimeout = settings.PongTimeout ?? options.PongTimeout,
             };
             options.Validate();
+        }
+        catch (PlatformNotSupportedException e)
+        {
+            // libsodium has no native build for this runtime: encrypted channels cannot be listened to here.
+            throw new CliArgumentException(e.Message);
         }
         catch (ArgumentException e)
         {
@@ -64,6 +72,8 @@ internal static class ListenRunner
         public async Task<int> RunAsync(TextWriter stderr, CancellationToken cancellationToken)
         {
             await using var client = new PusherClient(options);
+            // Buffered event records go out as soon as the client has caught up with the network.
+            client.ReceiveIdle += (_, _) => output.FlushIdle();
             client.StateChanged += (_, change) =>
             {
                 if (_silenced)
@@ -166,6 +176,8 @@ internal static class ListenRunner
             // Called synchronously so the connection attempt has started before any outcome can disconnect.
             Task connecting = client.ConnectAsync(CancellationToken.None);
             int code = await _outcome.Task.ConfigureAwait(false);
+            // Everything printed so far goes out before anything else is said (and again below, before the process ends).
+            output.FlushIdle();
             switch (code)
             {
                 case ExitCodes.Timeout:
@@ -186,6 +198,7 @@ internal static class ListenRunner
                 // Refused (reported as state 'failed' and an error record), or disconnected before it was made.
             }
 
+            output.FlushIdle();
             return code;
         }
 

@@ -12,6 +12,7 @@ internal sealed class EventReaders
     private readonly Lock _lock = new();
     private readonly Action<bool> _onDropped;
     private Channel<PusherMessage>[] _queues = [];
+    private bool _completed;
 
     /// <param name="onDropped">Called for each dropped event; its argument is true for the first drop of a slow-consumer episode.</param>
     public EventReaders(Action<bool> onDropped) => _onDropped = onDropped;
@@ -38,7 +39,7 @@ internal sealed class EventReaders
     /// <param name="blocked">Receives the writes waiting for room.</param>
     /// <param name="cancellationToken">
     /// The connection's lifetime: a write waiting for a reader that never reads must end with the connection, or
-    /// the parse loop, and with it DisconnectAsync/DisposeAsync, would wait forever.
+    /// the receive loop, and with it DisconnectAsync/DisposeAsync, would wait forever.
     /// </param>
     public void Publish(PusherMessage message, List<ValueTask> blocked, CancellationToken cancellationToken)
     {
@@ -52,6 +53,27 @@ internal sealed class EventReaders
                     blocked.Add(write);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Ends every reader (each still gets what is already queued, then its enumeration finishes) and every reader
+    /// started later. A write blocked on a full queue fails at once with ChannelClosedException, so a reader that stopped
+    /// reading can no longer hold the parse loop, and with it DisposeAsync.
+    /// </summary>
+    public void Complete()
+    {
+        Channel<PusherMessage>[] queues;
+        lock (_lock)
+        {
+            _completed = true;
+            queues = _queues;
+            _queues = [];
+        }
+
+        foreach (Channel<PusherMessage> queue in queues)
+        {
+            queue.Writer.TryComplete();
         }
     }
 
@@ -74,7 +96,14 @@ internal sealed class EventReaders
             _ => _onDropped(Interlocked.Exchange(ref slow, 1) == 0));
         lock (_lock)
         {
-            _queues = [.. _queues, queue];
+            if (_completed)
+            {
+                queue.Writer.TryComplete(); // the client is disposed: nothing will ever be queued here
+            }
+            else
+            {
+                _queues = [.. _queues, queue];
+            }
         }
 
         try
@@ -95,7 +124,7 @@ internal sealed class EventReaders
                 _queues = Array.FindAll(_queues, q => q != queue);
             }
 
-            // Unblock a parse loop that may be waiting on this queue (Wait policy).
+            // Unblock a receive loop that may be waiting on this queue (Wait policy).
             queue.Writer.TryComplete();
         }
     }

@@ -34,7 +34,7 @@ public class HttpChannelAuthorizerTests
         _server.Given(Request.Create().WithPath("/broadcasting/auth").UsingPost())
                .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body));
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task PostsFormEncodedSocketAndChannel_WithHeadersAndParams(CancellationToken ct)
     {
         Respond(200, """{"auth":"ChatsAppApiProdKey:abc123","channel_data":null}""");
@@ -55,7 +55,7 @@ public class HttpChannelAuthorizerTests
         });
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task AuthorizationProvider_IsAskedOnEveryRequest(CancellationToken ct)
     {
         Respond(200, """{"auth":"k:s"}""");
@@ -69,7 +69,7 @@ public class HttpChannelAuthorizerTests
         Assert.That(tokens, Is.EqualTo(new[] { "token-1", "token-2" }), "the provider replaces the static header");
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task Unauthorized_AsksTheProviderAgainOnce_ThenFails(CancellationToken ct)
     {
         Respond(401, """{"message":"Unauthenticated."}""");
@@ -81,7 +81,7 @@ public class HttpChannelAuthorizerTests
         Assert.That((e!.StatusCode, e.Failure, calls, _server.LogEntries.Count), Is.EqualTo(((int?)401, ChannelAuthorizationFailure.HttpStatus, 2, 2)));
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task RefreshedToken_SucceedsOnTheRetry(CancellationToken ct)
     {
         _server.Given(Request.Create().WithPath("/broadcasting/auth").WithHeader("Authorization", "fresh"))

@@ -73,6 +73,9 @@ internal sealed class ClientHarness : IAsyncDisposable
         {
             AllowInsecureTransport = true,
             AuthorizationProvider = _ => ValueTask.FromResult(token),
+            // The auth timeout is not under test here: a clock of its own that nobody advances, so a busy machine
+            // never turns a slow auth answer into a timeout (every test is bounded by its CancelAfter instead).
+            TimeProvider = new FakeTimeProvider(),
         });
         var options = new PusherOptions(server.Options.AppKey)
         {

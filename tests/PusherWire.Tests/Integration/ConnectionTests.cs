@@ -7,7 +7,7 @@ namespace PusherWire.Tests.Integration;
 /// <summary>The client against the embedded Pusher server over real loopback sockets.</summary>
 public class ConnectionTests
 {
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task Connects_ReportsStatesInOrder_AndSendsPusherJsStyleUrl(CancellationToken ct)
     {
         await using ClientHarness h = await ClientHarness.StartAsync(ct: ct);
@@ -21,7 +21,7 @@ public class ConnectionTests
         Assert.That(server.RequestQuery, Does.Contain("protocol=7").And.Contain("client=pusherwire-dotnet").And.Contain("flash=false"));
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task SubscribesTheSeedPrivateChannels_AndReceivesEventsOnEach(CancellationToken ct)
     {
         await using ClientHarness h = await ClientHarness.StartAsync(ct: ct);
@@ -55,7 +55,7 @@ public class ConnectionTests
             ClientHarness.SeedChannels.Select(c => c + """/message/{"payload":{"data":[{"id":1,"text":"Привет \"q\""}]}}""")));
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task WrongToken_FailsEachPrivateChannelWith401_PublicChannelAndConnectionUnaffected(CancellationToken ct)
     {
         await using ClientHarness h = await ClientHarness.StartAsync(token: "wrong", ct: ct);
@@ -76,7 +76,7 @@ public class ConnectionTests
         Assert.That(h.Errors.OfType<ChannelAuthorizationException>().Count(), Is.EqualTo(1));
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task ServerPing_IsAnsweredWithPong(CancellationToken ct)
     {
         await using ClientHarness h = await ClientHarness.StartAsync(ct: ct);
@@ -89,7 +89,7 @@ public class ConnectionTests
         Assert.That(pong, Is.EqualTo("""{"event":"pusher:pong","data":{}}"""));
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task FragmentedServerMessage_IsReassembled(CancellationToken ct)
     {
         await using ClientHarness h = await ClientHarness.StartAsync(ct: ct);
@@ -105,7 +105,70 @@ public class ConnectionTests
         Assert.That(await data.Task.WaitAsync(ct), Is.EqualTo("{\"text\":\"" + new string('x', 20_000) + "\"}"));
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
+    public async Task MessageJustUnderTheLimit_GrowsTheReceiveBuffer_AndTheNextSmallOnesStillArrive(CancellationToken ct)
+    {
+        // 16 KiB initial buffer, doubled per full read up to MaxMessageSize, given back after the message.
+        await using ClientHarness h = await ClientHarness.StartAsync(ct: ct);
+        var got = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var signal = new SemaphoreSlim(0);
+        h.Client.Subscribe("news").Bind("e", (in PusherEvent e) => { got.Enqueue(e.GetDataString()); signal.Release(); });
+        await h.Client.ConnectAsync(ct);
+        TestConnection server = await h.Server.WaitForConnectionAsync(0, ct);
+        await server.WaitForSubscriptionAsync("news", ct);
+        string big = "\"" + new string('z', h.Client.Options.MaxMessageSize - 100) + "\"";
+
+        await server.SendEventAsync("e", "news", big, ct);
+        await server.SendEventAsync("e", "news", "\"after\"", ct);
+        await server.SendEventAsync("e", "news", "\"again\"", ct);
+        for (int i = 0; i < 3; i++)
+        {
+            await signal.WaitAsync(ct);
+        }
+
+        Assert.That(got, Is.EqualTo(new[] { big, "\"after\"", "\"again\"" }));
+        Assert.That(h.Errors, Is.Empty);
+    }
+
+    [Test, CancelAfter(60_000)]
+    public async Task ReceiveIdle_IsRaisedAfterTheLastEventOfABurst_NeverDuringACallback(CancellationToken ct)
+    {
+        await using ClientHarness h = await ClientHarness.StartAsync(ct: ct);
+        int seen = 0, inCallback = 0, overlaps = 0;
+        var idleAfterAll = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.Client.Subscribe("news").Bind("e", (in PusherEvent _) =>
+        {
+            Interlocked.Increment(ref inCallback);
+            Interlocked.Increment(ref seen);
+            Interlocked.Decrement(ref inCallback);
+        });
+        h.Client.ReceiveIdle += (sender, _) =>
+        {
+            Assert.That(sender, Is.SameAs(h.Client));
+            if (Volatile.Read(ref inCallback) != 0)
+            {
+                Interlocked.Increment(ref overlaps);
+            }
+
+            if (Volatile.Read(ref seen) == 5)
+            {
+                idleAfterAll.TrySetResult();
+            }
+        };
+        await h.Client.ConnectAsync(ct);
+        TestConnection server = await h.Server.WaitForConnectionAsync(0, ct);
+        await server.WaitForSubscriptionAsync("news", ct);
+
+        for (int i = 0; i < 5; i++)
+        {
+            await server.SendEventAsync("e", "news", "{}", ct);
+        }
+
+        await idleAfterAll.Task.WaitAsync(ct);
+        Assert.That(overlaps, Is.Zero);
+    }
+
+    [Test, CancelAfter(60_000)]
     public async Task OversizedMessage_IsDiscardedAndReported_ConnectionKeepsWorking(CancellationToken ct)
     {
         await using ClientHarness h = await ClientHarness.StartAsync(configure: o => o with { MaxMessageSize = 4096 }, ct: ct);
@@ -127,7 +190,7 @@ public class ConnectionTests
         Assert.That(h.Server.Connections, Has.Count.EqualTo(1), "no reconnect");
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task Unsubscribe_SendsUnsubscribe_AndStopsDelivery(CancellationToken ct)
     {
         await using ClientHarness h = await ClientHarness.StartAsync(ct: ct);
@@ -147,7 +210,7 @@ public class ConnectionTests
         Assert.That(count, Is.Zero);
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task Disconnect_ClosesCleanly_AndDoesNotReconnect(CancellationToken ct)
     {
         await using ClientHarness h = await ClientHarness.StartAsync(ct: ct);
@@ -165,7 +228,7 @@ public class ConnectionTests
         await h.Client.DisposeAsync(); // idempotent
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task WrongAppKey_FailsAtHandshakeWith4001_WithoutRetrying(CancellationToken ct)
     {
         await using ClientHarness h = await ClientHarness.StartAsync(configure: o => o with { Key = "not-the-key" }, ct: ct);
@@ -177,7 +240,7 @@ public class ConnectionTests
         Assert.That(h.Reconnects, Is.Empty);
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task ClientEvent_IsSentOnAPrivateChannel(CancellationToken ct)
     {
         await using ClientHarness h = await ClientHarness.StartAsync(ct: ct);

@@ -33,7 +33,7 @@ public class PusherTestServerTests
             Is.EqualTo("278d425bdf160c739803:31935e7d86dba64c2a90aed31fdc61869f9b22ba9d8863bba239c03ca481bc80"));
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task Handshake_SendsConnectionEstablished_WithDataAsAJsonString(CancellationToken ct)
     {
         await using PusherTestServer server = await PusherTestServer.StartAsync(new PusherTestServerOptions { ActivityTimeoutSeconds = 42 }, ct);
@@ -51,7 +51,7 @@ public class PusherTestServerTests
         Assert.That(connection.RequestQuery, Is.EqualTo("?protocol=7"));
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task UnknownAppKey_GetsError4001_ThenClose4001(CancellationToken ct)
     {
         await using PusherTestServer server = await PusherTestServer.StartAsync(cancellationToken: ct);
@@ -65,7 +65,7 @@ public class PusherTestServerTests
         Assert.That((close.MessageType, (int?)socket.CloseStatus), Is.EqualTo((WebSocketMessageType.Close, (int?)4001)));
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task PrivateSubscribe_WithABadSignature_IsRejected_WithAGoodOne_Succeeds(CancellationToken ct)
     {
         await using PusherTestServer server = await PusherTestServer.StartAsync(cancellationToken: ct);
@@ -85,7 +85,7 @@ public class PusherTestServerTests
         Assert.That(connection.Subscriptions, Is.EqualTo(new[] { "private-a" }));
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task AuthEndpoint_Requires_TheToken_AndTheChannel_AndSignsLikePusher(CancellationToken ct)
     {
         await using PusherTestServer server = await PusherTestServer.StartAsync(new PusherTestServerOptions
@@ -106,7 +106,7 @@ public class PusherTestServerTests
         Assert.That(server.Options.ToString(), Does.Not.Contain("t0ken"));
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task Presence_TracksMembers_AndRelaysClientEventsToOthersOnly(CancellationToken ct)
     {
         await using PusherTestServer server = await PusherTestServer.StartAsync(new PusherTestServerOptions
@@ -137,7 +137,7 @@ public class PusherTestServerTests
         Assert.That(b.Frames.Count(f => f.Contains("client-hi")), Is.EqualTo(1), "bob's own event is not echoed back");
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task WhileNotAcceptingConnections_TheUpgradeIsRefusedWith503(CancellationToken ct)
     {
         await using PusherTestServer server = await PusherTestServer.StartAsync(cancellationToken: ct);
