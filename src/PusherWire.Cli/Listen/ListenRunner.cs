@@ -35,6 +35,10 @@ internal static class ListenRunner
             };
             options = options with
             {
+                // Sign-in uses the channel authorizer's token and headers (pusher-js: userAuthentication beside channelAuthorization).
+                UserAuthenticator = settings.UserAuthEndpoint is { } userAuth
+                    ? new HttpUserAuthenticator(HttpUserAuthenticatorOptions.From(authorizer.Options, userAuth))
+                    : null,
                 ActivityTimeout = settings.ActivityTimeout ?? options.ActivityTimeout,
                 PongTimeout = settings.PongTimeout ?? options.PongTimeout,
             };
@@ -93,7 +97,7 @@ internal static class ListenRunner
             client.Error += (_, error) =>
             {
                 // Channel failures are reported once each, as subscription_error.
-                if (!Decided && !_silenced && error is not ChannelAuthorizationException)
+                if (!Decided && !_silenced && error is not (ChannelAuthorizationException or PusherSubscriptionException or PusherSignInException))
                 {
                     if (error is PusherServerErrorException { Code: { } code } serverError)
                     {
@@ -118,6 +122,14 @@ internal static class ListenRunner
                 catch (ArgumentException e)
                 {
                     throw new CliArgumentException($"--channel: {e.Message}");
+                }
+
+                channel.BindAll(OnEvent); // only the channels we asked for (pusher-js delivers the rest to global handlers only)
+                if (channel.Members is { } members)
+                {
+                    channel.RosterChanged += (_, _) => Print(() => output.Members(name, members));
+                    channel.MemberAdded += (_, e) => Print(() => output.MemberAdded(name, e.Member));
+                    channel.MemberRemoved += (_, e) => Print(() => output.MemberRemoved(name, e.Member));
                 }
 
                 channel.Subscribed += (_, _) =>
@@ -145,7 +157,7 @@ internal static class ListenRunner
                         output.SubscriptionError(name, error);
                         refused.Add(name);
                         // A channel that failed before a reconnect and is pending again does not count.
-                        everyChannelRefused = refused.Count == client.Channels.Count && client.Channels.All(c => c.State == SubscriptionState.Failed);
+                        everyChannelRefused = settings.UserAuthEndpoint is null && refused.Count == client.Channels.Count && client.Channels.All(c => c.State == SubscriptionState.Failed);
                     }
 
                     if (everyChannelRefused)
@@ -155,21 +167,21 @@ internal static class ListenRunner
                 };
             }
 
-            using IDisposable binding = client.BindGlobal((in PusherEvent e) =>
+            if (settings.UserAuthEndpoint is not null)
             {
-                if (Decided)
+                PusherUser user = client.SignIn();
+                user.BindAll(OnEvent); // #server-to-user-{id}: counted by --count like channel events
+                user.SignedIn += (_, _) => Print(() => output.SignedIn(user.Id ?? ""));
+                user.WatchlistEvent += (_, e) => Print(() => output.Watchlist(e));
+                user.SignInFailed += (_, error) =>
                 {
-                    return;
-                }
-
-                bool application = !e.EventName.StartsWith("pusher:"u8);
-                int received = application ? Interlocked.Increment(ref _received) : Volatile.Read(ref _received);
-                output.Event(e);
-                if (application && received >= settings.Count)
-                {
-                    Decide(ExitCodes.Ok, null);
-                }
-            });
+                    Print(() => output.Error(error));
+                    if (settings.Channels.Count == 0)
+                    {
+                        Decide(ExitCodes.Fatal, "the sign-in failed and nothing else is subscribed");
+                    }
+                };
+            }
 
             using var timeout = new CancellationTokenSource(settings.Timeout ?? Timeout.InfiniteTimeSpan);
             using CancellationTokenRegistration onTimeout = timeout.Token.Register(() => Decide(ExitCodes.Timeout, null));
@@ -202,6 +214,33 @@ internal static class ListenRunner
 
             output.FlushIdle();
             return code;
+        }
+
+        /// <summary>One application or pusher: event of a channel we subscribed or of the signed-in user.</summary>
+        private void OnEvent(in PusherEvent e)
+        {
+            // Roster and subscription bookkeeping have records of their own (members, subscribed).
+            if (Decided || e.EventName.SequenceEqual("pusher:subscription_succeeded"u8) || e.EventName.SequenceEqual("pusher:subscription_count"u8) ||
+                e.EventName.SequenceEqual("pusher:member_added"u8) || e.EventName.SequenceEqual("pusher:member_removed"u8))
+            {
+                return;
+            }
+
+            bool application = !e.EventName.StartsWith("pusher:"u8);
+            int received = application ? Interlocked.Increment(ref _received) : Volatile.Read(ref _received);
+            output.Event(e);
+            if (application && received >= settings.Count)
+            {
+                Decide(ExitCodes.Ok, null);
+            }
+        }
+
+        private void Print(Action write)
+        {
+            if (!Decided && !_silenced)
+            {
+                write();
+            }
         }
 
         private void Decide(int code, string? fatalReason)
