@@ -58,7 +58,7 @@ public sealed partial class PusherTestServer
             {
                 ["nonce"] = Convert.ToBase64String(nonce),
                 ["ciphertext"] = Convert.ToBase64String(ciphertext),
-            });
+            }, TestingJsonContext.Default.DictionaryStringString);
         }
         finally
         {

@@ -42,7 +42,7 @@ public sealed partial class PusherTestServer
         }
 
         return removed
-            ? await BroadcastAsync(channelName, PusherFrames.Internal("pusher_internal:member_removed", channelName, $$"""{"user_id":{{JsonSerializer.Serialize(userId)}}}"""), except: null, cancellationToken).ConfigureAwait(false)
+            ? await BroadcastAsync(channelName, PusherFrames.Internal("pusher_internal:member_removed", channelName, $$"""{"user_id":{{JsonSerializer.Serialize(userId, TestingJsonContext.Default.String)}}}"""), except: null, cancellationToken).ConfigureAwait(false)
             : 0;
     }
 

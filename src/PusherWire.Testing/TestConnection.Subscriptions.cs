@@ -40,7 +40,7 @@ public sealed partial class TestConnection
                 _rejected.Add(channel);
             }
 
-            string data = JsonSerializer.Serialize(new { type = refusal.Type, error = refusal.Error, status = refusal.Status });
+            string data = PusherFrames.SubscriptionErrorJson(refusal);
             await SendAsync(PusherFrames.Event("pusher:subscription_error", channel, data), cancellationToken).ConfigureAwait(false);
             return true;
         }

@@ -56,6 +56,6 @@ public sealed partial class TestConnection
             _signedInUserId = id;
         }
 
-        await SendAsync(PusherFrames.Event("pusher:signin_success", null, JsonSerializer.Serialize(new Dictionary<string, string> { ["user_data"] = userData })), cancellationToken).ConfigureAwait(false);
+        await SendAsync(PusherFrames.Event("pusher:signin_success", null, JsonSerializer.Serialize(new Dictionary<string, string> { ["user_data"] = userData }, TestingJsonContext.Default.DictionaryStringString)), cancellationToken).ConfigureAwait(false);
     }
 }

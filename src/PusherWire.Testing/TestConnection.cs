@@ -423,7 +423,7 @@ public sealed partial class TestConnection
 
         if (member is not null)
         {
-            await _server.BroadcastInternalAsync(channel!, "pusher_internal:member_removed", $$"""{"user_id":{{JsonSerializer.Serialize(member.UserId)}}}""", this, cancellationToken).ConfigureAwait(false);
+            await _server.BroadcastInternalAsync(channel!, "pusher_internal:member_removed", $$"""{"user_id":{{JsonSerializer.Serialize(member.UserId, TestingJsonContext.Default.String)}}}""", this, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -43,9 +43,9 @@ internal static class UserAuthEndpointHandler
             return;
         }
 
-        string userData = options.UserDataFor?.Invoke(socketId) ?? JsonSerializer.Serialize(new Dictionary<string, string> { ["id"] = socketId });
+        string userData = options.UserDataFor?.Invoke(socketId) ?? JsonSerializer.Serialize(new Dictionary<string, string> { ["id"] = socketId }, TestingJsonContext.Default.DictionaryStringString);
         string auth = PusherUserSignature.Sign(options.AppKey, options.AppSecret, socketId, userData);
-        await WriteAsync(context, StatusCodes.Status200OK, JsonSerializer.Serialize(new Dictionary<string, string> { ["auth"] = auth, ["user_data"] = userData }), "application/json").ConfigureAwait(false);
+        await WriteAsync(context, StatusCodes.Status200OK, JsonSerializer.Serialize(new Dictionary<string, string> { ["auth"] = auth, ["user_data"] = userData }, TestingJsonContext.Default.DictionaryStringString), "application/json").ConfigureAwait(false);
     }
 
     private static async Task WriteAsync(HttpContext context, int status, string body, string contentType)

@@ -83,6 +83,9 @@ public sealed partial class PusherChannel
 
     internal bool RequiresAuthorization => Type != ChannelType.Public;
 
+    /// <summary>Events waiting in this channel's reader queues (for the queue-depth gauge).</summary>
+    internal long QueuedMessages => _readers.Count;
+
     /// <summary>
     /// Calls <paramref name="callback"/> for every <paramref name="eventName"/> event on this channel, on the receive
     /// loop, in arrival order. Keep it fast, or hand work off. Dispose the result to unbind.

@@ -49,6 +49,7 @@ public sealed partial class PusherClient
     /// <summary>Hands one application event to the channel's bindings, the global callbacks and the readers.</summary>
     private ValueTask Deliver(PusherConnection connection, PusherChannel? channel, in PusherEvent e)
     {
+        RecordReceived(channel, e.Data.Length);
         List<ValueTask> blocked = connection.BlockedWrites;
         CancellationToken lifetime = connection.Lifetime;
         PusherMessage? copy = null;
@@ -184,6 +185,7 @@ public sealed partial class PusherClient
         }
 
         string name = channel.Name;
+        using System.Diagnostics.Activity? activity = PusherTracing.StartSubscribe(channel);
         // Taken now, while the connection is alive: reading Lifetime after the connection was disposed throws, and a
         // throwing exception filter is a false one, so a cancelled auth fell through to "the authorizer threw".
         CancellationToken lifetime = connection.Lifetime;
@@ -197,7 +199,7 @@ public sealed partial class PusherClient
                 await _authLimiter.WaitAsync(lifetime).ConfigureAwait(false);
                 try
                 {
-                    ChannelAuthorization result = await authorizer.AuthorizeAsync(new ChannelAuthorizationRequest(connection.SocketId, name), lifetime).ConfigureAwait(false);
+                    ChannelAuthorization result = await AuthorizeTracedAsync(authorizer, new ChannelAuthorizationRequest(connection.SocketId, name), channel, lifetime).ConfigureAwait(false);
                     auth = result.Auth;
                     channelData = result.ChannelData;
                     AcceptSharedSecret(channel, result); // encrypted channels: the key (PusherClient.Encryption.cs)
@@ -230,6 +232,7 @@ public sealed partial class PusherClient
         }
         catch (PusherException e)
         {
+            PusherTracing.SetError(activity, e);
             ReportError(e);
             channel.SetFailed(e);
         }
@@ -237,6 +240,7 @@ public sealed partial class PusherClient
         {
             // A custom authorizer's own failure: contained to this channel.
             var error = new ChannelAuthorizationException(name, ChannelAuthorizationFailure.Other, null, $"the authorizer threw {e.GetType().Name}.", e);
+            PusherTracing.SetError(activity, error);
             ReportError(error);
             channel.SetFailed(error);
         }
@@ -305,6 +309,7 @@ public sealed partial class PusherClient
     public void ReportError(PusherException error)
     {
         ArgumentNullException.ThrowIfNull(error);
+        RecordReported(error);
         EventHandler<PusherException>? handler = Error;
         if (handler is null)
         {

@@ -17,7 +17,7 @@ public sealed partial class PusherClient
             var connection = new PusherConnection(this, Options);
             try
             {
-                await connection.OpenAsync(Options.BuildUri(useTls), stop).ConfigureAwait(false);
+                await OpenTracedAsync(connection, Options.BuildUri(useTls), stop).ConfigureAwait(false);
                 connectedAt = Options.TimeProvider.GetTimestamp();
                 OnConnected(connection);
                 end = await connection.Completion.ConfigureAwait(false);
@@ -79,6 +79,7 @@ public sealed partial class PusherClient
             EnterConnecting();
             // The timer starts before listeners hear of it, so a listener that advances a fake clock by Delay fires it.
             Task wait = delay > TimeSpan.Zero ? Task.Delay(delay, Options.TimeProvider, stop) : Task.CompletedTask;
+            RecordReconnect(action, end.Error);
             Raise(ReconnectScheduled, this, new ReconnectScheduledEventArgs(attempt, delay, action, end.Error), "reconnect_scheduled");
             try
             {

@@ -40,6 +40,7 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
+        MetricTags = new MetricTags(options);
         _readers = new EventReaders(CountDropped);
     }
 
@@ -94,6 +95,7 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (_stop is null)
             {
+                PusherMetrics.Track(this);
                 _connectedOnce = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 _stop = new CancellationTokenSource();
                 CancellationToken stop = _stop.Token;
@@ -262,6 +264,7 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
         finally
         {
             DisposeUnavailableTimer();
+            PusherMetrics.Untrack(this);
             disposal.TrySetResult();
         }
     }
@@ -324,6 +327,7 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
     internal void CountDropped(bool episodeStarts)
     {
         Interlocked.Increment(ref _dropped);
+        RecordDropped();
         if (episodeStarts)
         {
             ReportError(new PusherSlowConsumerException(Options.ReaderQueueCapacity, Options.ReaderOverflow));

@@ -122,6 +122,12 @@ public sealed record PusherOptions(string Key)
     /// </summary>
     public Func<Uri, CancellationToken, ValueTask<WebSocket>>? WebSocketFactory { get; init; }
 
+    /// <summary>
+    /// Adds the channel name as a <c>pusher.channel</c> tag to the event metrics (<see cref="PusherDiagnostics"/>).
+    /// Off by default (false): every distinct channel becomes a time series, so only turn it on for a small, fixed set.
+    /// </summary>
+    public bool MetricsIncludeChannelName { get; init; }
+
     /// <summary>The connection URL, e.g. <c>wss://host:443/app/key?protocol=7&amp;client=pusherwire-dotnet&amp;version=0.1.0&amp;flash=false</c>.</summary>
     public Uri BuildUri() => BuildUri(UseTls);
 

@@ -29,6 +29,9 @@ internal sealed partial class ListenArguments(Func<string, string?> environment)
     private readonly Option<double?> _activity = new("--activity-timeout") { Description = "Seconds of silence before a ping (default 120, or the server's lower value)" };
     private readonly Option<double?> _pong = new("--pong-timeout") { Description = "Seconds to wait for a pong (default 30)" };
 
+    /// <summary>True when <c>--token</c> itself was given (not the environment variable).</summary>
+    public bool TokenGiven(ParseResult result) => result.GetValue(_token) is not null;
+
     /// <summary>Adds the shared flags to <paramref name="command"/>, in listen's order.</summary>
     public void AddTo(Command command)
     {

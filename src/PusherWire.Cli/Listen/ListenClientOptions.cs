@@ -17,7 +17,9 @@ internal static class ListenClientOptions
             authorizer = new HttpChannelAuthorizer(new HttpChannelAuthorizerOptions(settings.AuthEndpoint)
             {
                 Headers = settings.Headers,
-                AuthorizationProvider = settings.Token is { } token ? _ => ValueTask.FromResult(token) : null,
+                AuthorizationProvider = settings.TokenManager is { } manager ? manager.GetAccessTokenAsync
+                    : settings.Token is { } token ? _ => ValueTask.FromResult(token) : null,
+                AuthorizationRejected = settings.TokenManager is { } rejected ? rejected.ReportRejectedAsync : null,
                 AllowInsecureTransport = !settings.UseTls,
             });
             var options = new PusherOptions(settings.Key)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PusherWire.ChatApp;
 
 namespace PusherWire.Cli.Listen;
 
@@ -13,12 +14,18 @@ internal static class ListenCommand
         var format = FormatOption.Create();
         var count = new Option<int?>("--count") { Description = "Exit 0 after N application events" };
         var timeout = new Option<double?>("--timeout") { Description = "Exit 3 after S seconds" };
+        var tokens = new Token.TokenCliOptions();
 
         var command = new Command("listen", "Connect to a Pusher server (ChatApp by default), subscribe, and print events");
         arguments.AddTo(command);
         command.Add(format);
         command.Add(count);
         command.Add(timeout);
+        foreach (Option option in tokens.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(async (result, ct) =>
         {
             var settings = arguments.Bind(result) with
@@ -27,6 +34,22 @@ internal static class ListenCommand
                 Count = result.GetValue(count) is { } n ? ListenArguments.Range(n, 1, int.MaxValue, "--count") : null,
                 Timeout = ListenArguments.Seconds(result.GetValue(timeout), "--timeout"),
             };
+
+            // --token-file / --email: a token manager keeps the pair alive (refresh, make, file updates) instead of a fixed token.
+            using ChatAppTokenManager? manager = tokens.CreateManager(result, environment, !settings.UseTls);
+            if (manager is not null)
+            {
+                if (arguments.TokenGiven(result))
+                {
+                    throw new CliArgumentException("--token cannot be combined with --token-file or --email/--app-id.");
+                }
+
+                settings = settings with { Token = null, TokenManager = manager };
+                if (await Token.ListenTokens.PrepareAsync(manager, stderr, ct).ConfigureAwait(false) is { } failed)
+                {
+                    return failed;
+                }
+            }
 
             return await ListenRunner.RunAsync(settings, stdout, rawStdout, stderr, ct).ConfigureAwait(false);
         });

@@ -19,6 +19,21 @@ internal sealed class EventReaders
 
     public bool IsEmpty => Volatile.Read(ref _queues).Length == 0;
 
+    /// <summary>Events waiting in all queues (for the queue-depth gauge; bounded channels count their items).</summary>
+    public long Count
+    {
+        get
+        {
+            long count = 0;
+            foreach (Channel<PusherMessage> queue in Volatile.Read(ref _queues))
+            {
+                count += queue.Reader.CanCount ? queue.Reader.Count : 0;
+            }
+
+            return count;
+        }
+    }
+
     /// <summary>Queues <paramref name="message"/> for every reader; returns the writes that must wait (Wait policy only).</summary>
     /// <param name="message">The event.</param>
     /// <param name="blocked">Receives the writes waiting for room.</param>
