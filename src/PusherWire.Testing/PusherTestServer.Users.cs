@@ -40,7 +40,7 @@ public sealed partial class PusherTestServer
     /// <returns>How many connections it was sent to.</returns>
     public Task<int> SendWatchlistEventAsync(string userId, string name, IReadOnlyList<string> userIds, CancellationToken cancellationToken = default)
     {
-        string data = $$"""{"events":[{"name":{{JsonSerializer.Serialize(name, TestingJsonContext.Default.String)}},"user_ids":{{JsonSerializer.Serialize(userIds.ToArray(), TestingJsonContext.Default.StringArray)}}}]}""";
+        string data = PusherFrames.WatchlistEventsJson(name, userIds);
         return BroadcastAsync(UserChannel(userId), PusherFrames.Internal("pusher_internal:watchlist_events", UserChannel(userId), data), except: null, cancellationToken);
     }
 

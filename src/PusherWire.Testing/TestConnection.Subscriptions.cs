@@ -40,7 +40,7 @@ public sealed partial class TestConnection
                 _rejected.Add(channel);
             }
 
-            string data = $$"""{"type":{{JsonSerializer.Serialize(refusal.Type, TestingJsonContext.Default.String)}},"error":{{JsonSerializer.Serialize(refusal.Error, TestingJsonContext.Default.String)}},"status":{{refusal.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)}}}""";
+            string data = PusherFrames.SubscriptionErrorJson(refusal);
             await SendAsync(PusherFrames.Event("pusher:subscription_error", channel, data), cancellationToken).ConfigureAwait(false);
             return true;
         }

@@ -29,7 +29,6 @@ public sealed partial class PusherClient
             return blocked.Count == 0 ? ValueTask.CompletedTask : AwaitBlockedAsync(blocked);
         }
 
-        RecordReceived(channel, frame.Data.Length); // metrics (PusherClient.Telemetry.cs)
         if (channel is null)
         {
             HandleUnrouted(frame); // sign-in results and the user channel (PusherClient.SignIn.cs)
@@ -50,6 +49,7 @@ public sealed partial class PusherClient
     /// <summary>Hands one application event to the channel's bindings, the global callbacks and the readers.</summary>
     private ValueTask Deliver(PusherConnection connection, PusherChannel? channel, in PusherEvent e)
     {
+        RecordReceived(channel, e.Data.Length);
         List<ValueTask> blocked = connection.BlockedWrites;
         CancellationToken lifetime = connection.Lifetime;
         PusherMessage? copy = null;

@@ -169,4 +169,19 @@ public class TokenCommandTests
         Assert.That(exit, Is.EqualTo(ExitCodes.BadArguments));
         Assert.That(cli.Stderr.Text, Does.Contain("--token cannot be combined"));
     }
+
+    [Test, CancelAfter(20_000)]
+    public async Task Bridge_TakesTheTokenOptions_AndChecksThemBeforeConnectingToNats(CancellationToken ct)
+    {
+        await using PusherTestServer server = await StartServerAsync(ct);
+        var (exit, cli) = await Cli.RunAsync(
+            ["bridge", "--no-tls", "--host", server.Host, "--port", server.Port.ToString(CultureInfo.InvariantCulture), "--company", "1",
+             "--nats", "nats://127.0.0.1:1", "--token-file", TokenFile, "--api-base", server.ApiBase.ToString()], ct);
+
+        Assert.That(exit, Is.EqualTo(ExitCodes.Fatal));
+        Assert.That(cli.Stderr.Text, Does.Contain("no credentials").And.Not.Contain("NATS"), "the token problem is reported first");
+
+        var (conflict, conflictCli) = await Cli.RunAsync(["bridge", "--company", "1", "--token", "t", "--token-file", TokenFile], ct);
+        Assert.That(conflict, Is.EqualTo(ExitCodes.BadArguments), conflictCli.AllOutput);
+    }
 }

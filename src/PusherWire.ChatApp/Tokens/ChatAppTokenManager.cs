@@ -23,8 +23,9 @@ public sealed class ChatAppTokenManager : IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile ChatAppTokenPair? _current;
 
-    // The access token of _current was refused by an endpoint: renew before handing it out again.
-    private volatile bool _rejected;
+    // The last access token an endpoint refused. Kept as the value, not a flag, so a late report about an old token
+    // (racing with the renewal that replaced it) can never mark the new token as refused.
+    private volatile string? _rejectedToken;
     private volatile bool _loaded;
 
     /// <summary>Creates the manager; nothing is loaded or requested until the first <see cref="GetAccessTokenAsync"/>.</summary>
@@ -45,7 +46,10 @@ public sealed class ChatAppTokenManager : IDisposable
     /// <summary>The pair in use, or null before the first request. Its <c>ToString</c> shows end times only.</summary>
     public ChatAppTokenPair? Current => _current;
 
-    /// <summary>Raised after a new pair is in use (loaded, refreshed or made). Handlers run on the renewing caller's thread.</summary>
+    /// <summary>
+    /// Raised after a new pair is in use (loaded, refreshed or made), on the renewing caller's thread. Exceptions thrown
+    /// by handlers are caught and dropped: the renewal has happened, and the authorization waiting for it goes on.
+    /// </summary>
     public event EventHandler<ChatAppTokenRenewedEventArgs>? Renewed;
 
     /// <summary>
@@ -69,9 +73,10 @@ public sealed class ChatAppTokenManager : IDisposable
     /// </summary>
     public ValueTask ReportRejectedAsync(string accessToken, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(accessToken);
         if (_current is { } pair && string.Equals(pair.AccessToken, accessToken, StringComparison.Ordinal))
         {
-            _rejected = true;
+            _rejectedToken = accessToken;
         }
 
         return ValueTask.CompletedTask;
@@ -89,13 +94,15 @@ public sealed class ChatAppTokenManager : IDisposable
     public override string ToString()
     {
         ChatAppTokenPair? pair = _current;
-        return $"ChatAppTokenManager {{ AccessTokenEndTime = {(pair is null ? "none" : pair.AccessTokenEndTime.ToString("O", null))}, Rejected = {_rejected} }}";
+        return $"ChatAppTokenManager {{ AccessTokenEndTime = {(pair is null ? "none" : pair.AccessTokenEndTime.ToString("O", null))}, Rejected = {pair is not null && IsRejected(pair)} }}";
     }
 
     /// <summary>Releases the renewal lock.</summary>
     public void Dispose() => _gate.Dispose();
 
-    private bool IsFresh(ChatAppTokenPair pair) => !_rejected && _time.GetUtcNow() < pair.AccessTokenEndTime - Options.RefreshAhead;
+    private bool IsRejected(ChatAppTokenPair pair) => string.Equals(_rejectedToken, pair.AccessToken, StringComparison.Ordinal);
+
+    private bool IsFresh(ChatAppTokenPair pair) => !IsRejected(pair) && _time.GetUtcNow() < pair.AccessTokenEndTime - Options.RefreshAhead;
 
     private async Task<ChatAppTokenPair> EnsureAsync(bool force, CancellationToken cancellationToken)
     {
@@ -127,7 +134,7 @@ public sealed class ChatAppTokenManager : IDisposable
                 {
                     (result, renewed) = await RenewAsync(pair, cancellationToken).ConfigureAwait(false);
                 }
-                catch (ChatAppTokenException e) when (!force && pair is not null && !_rejected && IsTransient(e) && _time.GetUtcNow() < pair.AccessTokenEndTime)
+                catch (ChatAppTokenException e) when (!force && pair is not null && !IsRejected(pair) && IsTransient(e) && _time.GetUtcNow() < pair.AccessTokenEndTime)
                 {
                     // An early refresh failed, but the token still works: keep it; the next request tries again.
                     result = pair;
@@ -141,7 +148,15 @@ public sealed class ChatAppTokenManager : IDisposable
 
         if (renewed is not null)
         {
-            Renewed?.Invoke(this, renewed);
+            try
+            {
+                Renewed?.Invoke(this, renewed);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A faulty logging handler must not fail the channel authorization that renewed the pair (documented on Renewed).
+                _ = e;
+            }
         }
 
         return result;
@@ -188,7 +203,6 @@ public sealed class ChatAppTokenManager : IDisposable
         }
 
         _current = next;
-        _rejected = false;
         Exception? storeError = null;
         if (Options.Store is { } store)
         {

@@ -20,10 +20,11 @@ internal static class BridgeCommand
         var name = new Option<string?>("--name") { Description = "This bridge's name (Pusher-Bridge header)" };
         var count = new Option<int?>("--count") { Description = "Exit 0 after N events are received and acknowledged by JetStream" };
         var timeout = new Option<double?>("--timeout") { Description = "Exit 3 after S seconds" };
+        var tokens = new PusherWire.Cli.Token.TokenCliOptions();
 
         var command = new Command("bridge", "Subscribe like listen and publish every event to a NATS JetStream stream (scale-out; docs/scale-out.md)");
         arguments.AddTo(command);
-        foreach (Option option in (Option[])[nats, stream, prefix, window, maxQueued, status, name, count, timeout])
+        foreach (Option option in (Option[])[nats, stream, prefix, window, maxQueued, status, name, count, timeout, .. tokens.All])
         {
             command.Add(option);
         }
@@ -59,6 +60,22 @@ internal static class BridgeCommand
             {
                 int suffix = e.Message.IndexOf(" (Parameter '", StringComparison.Ordinal);
                 throw new CliArgumentException(suffix < 0 ? e.Message : e.Message[..suffix]);
+            }
+
+            // --token-file / --email: as in listen, a token manager keeps the pair alive for as long as the bridge runs.
+            using PusherWire.ChatApp.ChatAppTokenManager? manager = tokens.CreateManager(result, environment, !settings.Listen.UseTls);
+            if (manager is not null)
+            {
+                if (arguments.TokenGiven(result))
+                {
+                    throw new CliArgumentException("--token cannot be combined with --token-file or --email/--app-id.");
+                }
+
+                settings = settings with { Listen = settings.Listen with { Token = null, TokenManager = manager } };
+                if (await PusherWire.Cli.Token.ListenTokens.PrepareAsync(manager, stderr, ct).ConfigureAwait(false) is { } failed)
+                {
+                    return failed;
+                }
             }
 
             return await BridgeRunner.RunAsync(settings, stdout, stderr, ct).ConfigureAwait(false);

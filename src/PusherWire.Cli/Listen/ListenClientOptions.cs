@@ -1,12 +1,10 @@
 // Turns validated ListenSettings into the authorizer and PusherOptions a command's client runs with.
 using PusherWire.Authorization;
+using PusherWire.Encryption;
 
 namespace PusherWire.Cli.Listen;
 
-/// <summary>
-/// The client set-up <c>bridge</c> uses (the same as <c>listen</c>'s in ListenRunner, which can switch to this once
-/// the listen output work in flight has landed).
-/// </summary>
+/// <summary>The client set-up <c>listen</c> and <c>bridge</c> share.</summary>
 internal static class ListenClientOptions
 {
     /// <summary>Creates the authorizer (the caller disposes it) and the validated client options.</summary>
@@ -19,7 +17,9 @@ internal static class ListenClientOptions
             authorizer = new HttpChannelAuthorizer(new HttpChannelAuthorizerOptions(settings.AuthEndpoint)
             {
                 Headers = settings.Headers,
-                AuthorizationProvider = settings.Token is { } token ? _ => ValueTask.FromResult(token) : null,
+                AuthorizationProvider = settings.TokenManager is { } manager ? manager.GetAccessTokenAsync
+                    : settings.Token is { } token ? _ => ValueTask.FromResult(token) : null,
+                AuthorizationRejected = settings.TokenManager is { } rejected ? rejected.ReportRejectedAsync : null,
                 AllowInsecureTransport = !settings.UseTls,
             });
             var options = new PusherOptions(settings.Key)
@@ -30,6 +30,8 @@ internal static class ListenClientOptions
                 UseTls = settings.UseTls,
                 AllowInsecureTransport = !settings.UseTls,
                 Authorizer = authorizer,
+                // private-encrypted- channels are decrypted transparently; libsodium is loaded only when one is asked for.
+                Encryption = settings.Channels.Any(c => c.StartsWith("private-encrypted-", StringComparison.Ordinal)) ? new SodiumChannelEncryption() : null,
             };
             options = options with
             {
@@ -39,8 +41,15 @@ internal static class ListenClientOptions
             options.Validate();
             return (authorizer, options);
         }
+        catch (PlatformNotSupportedException e)
+        {
+            // libsodium has no native build for this runtime: encrypted channels cannot be listened to here.
+            authorizer?.Dispose();
+            throw new CliArgumentException(e.Message);
+        }
         catch (ArgumentException e)
         {
+            // PusherOptions/authorizer validation (key, host, path...): the messages carry no token.
             authorizer?.Dispose();
             throw new CliArgumentException(e.Message);
         }

@@ -1,6 +1,5 @@
 using PusherWire.Authorization;
 using PusherWire.Cli.Output;
-using PusherWire.Encryption;
 
 namespace PusherWire.Cli.Listen;
 
@@ -10,47 +9,7 @@ internal static class ListenRunner
     public static async Task<int> RunAsync(ListenSettings settings, TextWriter stdout, Stream? rawStdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         using var output = new EventWriter(stdout, settings.Format, rawStdout);
-        HttpChannelAuthorizer authorizer;
-        PusherOptions options;
-        try
-        {
-            authorizer = new HttpChannelAuthorizer(new HttpChannelAuthorizerOptions(settings.AuthEndpoint)
-            {
-                Headers = settings.Headers,
-                AuthorizationProvider = settings.TokenManager is { } manager ? manager.GetAccessTokenAsync
-                    : settings.Token is { } token ? _ => ValueTask.FromResult(token) : null,
-                AuthorizationRejected = settings.TokenManager is { } rejected ? rejected.ReportRejectedAsync : null,
-                AllowInsecureTransport = !settings.UseTls,
-            });
-            options = new PusherOptions(settings.Key)
-            {
-                Host = settings.Host,
-                Port = settings.Port,
-                Path = settings.Path,
-                UseTls = settings.UseTls,
-                AllowInsecureTransport = !settings.UseTls,
-                Authorizer = authorizer,
-                // private-encrypted- channels are decrypted transparently; libsodium is loaded only when one is asked for.
-                Encryption = settings.Channels.Any(c => c.StartsWith("private-encrypted-", StringComparison.Ordinal)) ? new SodiumChannelEncryption() : null,
-            };
-            options = options with
-            {
-                ActivityTimeout = settings.ActivityTimeout ?? options.ActivityTimeout,
-                PongTimeout = settings.PongTimeout ?? options.PongTimeout,
-            };
-            options.Validate();
-        }
-        catch (PlatformNotSupportedException e)
-        {
-            // libsodium has no native build for this runtime: encrypted channels cannot be listened to here.
-            throw new CliArgumentException(e.Message);
-        }
-        catch (ArgumentException e)
-        {
-            // PusherOptions/authorizer validation (key, host, path...): the messages carry no token.
-            throw new CliArgumentException(e.Message);
-        }
-
+        (HttpChannelAuthorizer authorizer, PusherOptions options) = ListenClientOptions.Create(settings);
         using (authorizer)
         {
             return await new Session(settings, output, options).RunAsync(stderr, cancellationToken).ConfigureAwait(false);

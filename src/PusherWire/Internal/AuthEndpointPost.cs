@@ -91,7 +91,7 @@ internal static class AuthEndpointPost
                 Content = new FormUrlEncodedContent(form),
             };
             message.Headers.Accept.ParseAdd("application/json");
-            PusherTracing.InjectTraceContext(message); // W3C traceparent of the current 'pusher authorize' span, if any
+            PusherTracing.InjectTraceContext(message); // W3C traceparent of the current span (the 'pusher authorize' span)
             foreach (var (name, value) in settings.Headers)
             {
                 AddHeader(message, name, value);

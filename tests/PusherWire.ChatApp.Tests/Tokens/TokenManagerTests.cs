@@ -93,6 +93,17 @@ public class TokenManagerTests
     }
 
     [Test, CancelAfter(10_000)]
+    public async Task AThrowingRenewedHandler_DoesNotFailTheRequest(CancellationToken ct)
+    {
+        using var api = new TokenApiMock();
+        api.Answer(TokenApiMock.MakePath, 200, Answer(PairAt("1", Start)));
+        using ChatAppTokenManager manager = Manager(api, new FakeTimeProvider(Start), credentials: Credentials);
+        manager.Renewed += (_, _) => throw new InvalidOperationException("logging bug");
+
+        Assert.That(await manager.GetAccessTokenAsync(ct), Is.EqualTo("acc-1"));
+    }
+
+    [Test, CancelAfter(10_000)]
     public async Task ExpiredRefreshToken_WithCredentials_Makes(CancellationToken ct)
     {
         using var api = new TokenApiMock();
