@@ -24,6 +24,7 @@ internal static class ListenRunner
         private string? _fatalReason;
         private string? _lastServerError;
         private int _received;
+        private volatile bool _connectedOnce;
 
         // Set once the client has failed for good: nothing it does afterwards (disposal) is printed.
         private volatile bool _silenced;
@@ -43,6 +44,11 @@ internal static class ListenRunner
                 }
 
                 output.State(change.Previous, change.Current, change.Current == ConnectionState.Connected ? client.SocketId : null);
+                if (change.Current == ConnectionState.Connected)
+                {
+                    _connectedOnce = true;
+                }
+
                 if (change.Current == ConnectionState.Failed)
                 {
                     _silenced = true;
@@ -60,6 +66,13 @@ internal static class ListenRunner
                     }
 
                     output.Error(error);
+                    if (!_connectedOnce && FirstConnectFailure.Describe(error, settings) is { } unreachable)
+                    {
+                        // Never connected and the host is unknown or refuses: retrying until --timeout only hides a typo.
+                        // After a first success the client keeps reconnecting, as it should for a server that restarts.
+                        _silenced = true;
+                        Decide(ExitCodes.Fatal, unreachable);
+                    }
                 }
             };
 
