@@ -10,9 +10,9 @@ namespace PusherWire.Benchmarks;
 /// </summary>
 internal sealed class RoutingRig : IAsyncDisposable
 {
-    public RoutingRig()
+    public RoutingRig(PusherOptions? options = null)
     {
-        Client = new PusherClient(new PusherOptions("key"));
+        Client = new PusherClient(options ?? new PusherOptions("key"));
         Connection = new PusherConnection(Client, Client.Options);
         Client.AttachForRouting(Connection);
         Client.Error += (_, e) => throw new InvalidOperationException($"The benchmark frame was not routed cleanly: {e.Message}", e);

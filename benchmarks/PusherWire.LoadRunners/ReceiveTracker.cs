@@ -4,7 +4,7 @@ namespace PusherWire.LoadRunners;
 
 /// <summary>
 /// Counts the events of one run as the receiving side sees them. <see cref="OnMessage"/> is called by one thread at a
-/// time (the client's parse loop or the raw read loop), so counting needs no interlocked operations.
+/// time (the client's receive loop or the raw read loop), so counting needs no interlocked operations.
 /// </summary>
 internal sealed class ReceiveTracker
 {

@@ -17,6 +17,7 @@ internal static class CliApp
     /// Stops a running command like Ctrl+C does. When the caller passes a cancelable token it owns termination, and the
     /// CLI does not install its own Ctrl+C/SIGTERM handlers.
     /// </param>
+    /// <param name="rawStdout">The process's stdout as bytes, for <c>listen</c>'s NDJSON (null: everything goes through <paramref name="stdout"/>).</param>
     /// <returns>The process exit code (<see cref="ExitCodes"/>).</returns>
     public static async Task<int> RunAsync(
         string[] args,
@@ -24,14 +25,17 @@ internal static class CliApp
         TextWriter stderr,
         bool isTerminal,
         Func<string, string?>? environment = null,
+        Stream? rawStdout = null,
         CancellationToken cancellationToken = default)
     {
         var root = new RootCommand("PusherWire: a Pusher-protocol client for ChatApp's real-time API events.")
         {
-            ListenCommand.Create(stdout, stderr, isTerminal, environment ?? Environment.GetEnvironmentVariable),
+            ListenCommand.Create(stdout, rawStdout, stderr, isTerminal, environment ?? Environment.GetEnvironmentVariable),
             ServeCommand.Create(stdout, stderr),
             DemoCommand.Create(stdout, stderr, isTerminal),
             PusherWire.Cli.Bench.BenchCommand.Create(stdout, stderr),
+            PusherWire.Cli.Token.TokenCommand.Create(stdout, stderr, environment ?? Environment.GetEnvironmentVariable),
+            PusherWire.Cli.Bridge.BridgeCommand.Create(stdout, stderr, environment ?? Environment.GetEnvironmentVariable),
         };
 
         ParseResult parsed = root.Parse(args);

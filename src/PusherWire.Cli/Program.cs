@@ -1,3 +1,5 @@
 using PusherWire.Cli;
 
-return await CliApp.RunAsync(args, Console.Out, Console.Error, isTerminal: !Console.IsOutputRedirected).ConfigureAwait(false);
+// listen's NDJSON goes to the stdout stream as bytes (buffered and flushed by EventWriter); the rest through Console.Out.
+await using Stream rawStdout = Console.OpenStandardOutput();
+return await CliApp.RunAsync(args, Console.Out, Console.Error, isTerminal: !Console.IsOutputRedirected, rawStdout: rawStdout).ConfigureAwait(false);

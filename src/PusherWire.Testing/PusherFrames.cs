@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -61,7 +62,7 @@ internal static class PusherFrames
         });
 
     public static string MemberJson(PresenceMember member) =>
-        $$"""{"user_id":{{JsonSerializer.Serialize(member.UserId)}},"user_info":{{member.UserInfoJson ?? "null"}}}""";
+        $$"""{"user_id":{{JsonSerializer.Serialize(member.UserId, TestingJsonContext.Default.String)}},"user_info":{{member.UserInfoJson ?? "null"}}}""";
 
     /// <summary>The client's <c>data</c>: an object, or a string holding JSON (both occur in the wild).</summary>
     public static JsonElement DecodeData(JsonElement data)
@@ -109,6 +110,31 @@ internal static class PusherFrames
             return new PresenceMember("anonymous");
         }
     }
+
+    /// <summary><c>{"events":[{"name":...,"user_ids":[...]}]}</c> for <c>pusher_internal:watchlist_events</c>.</summary>
+    public static string WatchlistEventsJson(string name, IReadOnlyList<string> userIds) => Encoding.UTF8.GetString(Write(w =>
+    {
+        w.WriteStartArray("events"u8);
+        w.WriteStartObject();
+        w.WriteString("name"u8, name);
+        w.WriteStartArray("user_ids"u8);
+        foreach (string id in userIds)
+        {
+            w.WriteStringValue(id);
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteEndArray();
+    }));
+
+    /// <summary><c>{"type":...,"error":...,"status":...}</c> for <c>pusher:subscription_error</c>.</summary>
+    public static string SubscriptionErrorJson(TestSubscriptionError refusal) => Encoding.UTF8.GetString(Write(w =>
+    {
+        w.WriteString("type"u8, refusal.Type);
+        w.WriteString("error"u8, refusal.Error);
+        w.WriteNumber("status"u8, refusal.Status);
+    }));
 
     private static byte[] Write(Action<Utf8JsonWriter> body)
     {

@@ -28,7 +28,7 @@ namespace PusherWire.Testing;
 /// await server.PublishAsync("private-orders", "created", """{"id":1}""");
 /// </code>
 /// </example>
-public sealed class PusherTestServer : IAsyncDisposable
+public sealed partial class PusherTestServer : IAsyncDisposable
 {
     /// <summary>The path of the auth endpoint.</summary>
     public const string AuthPath = "/broadcasting/auth";
@@ -46,10 +46,17 @@ public sealed class PusherTestServer : IAsyncDisposable
     {
         _app = app;
         Options = options;
+        Tokens = options.TokenEndpoints is { } tokens ? new TestTokenAuthority(tokens) : null;
     }
 
     /// <summary>The settings in use.</summary>
     public PusherTestServerOptions Options { get; }
+
+    /// <summary>The issued tokens and token API counters, or null unless <see cref="PusherTestServerOptions.TokenEndpoints"/> is set.</summary>
+    public TestTokenAuthority? Tokens { get; }
+
+    /// <summary>The base of the token API (<c>http://127.0.0.1:port</c>; the paths are <c>/v1/tokens</c>, <c>/v1/tokens/refresh</c>, <c>/v1/tokens/check</c>).</summary>
+    public Uri ApiBase => new($"http://{Host}:{Port}");
 
     /// <summary>The host to connect to: <c>127.0.0.1</c>.</summary>
     public string Host { get; } = IPAddress.Loopback.ToString();
@@ -134,11 +141,17 @@ public sealed class PusherTestServer : IAsyncDisposable
 
     /// <summary>
     /// Publishes an event to every open connection subscribed to <paramref name="channelName"/>, like the HTTP API of a
-    /// real server: <paramref name="dataJson"/> is sent JSON-encoded as a string.
+    /// real server: <paramref name="dataJson"/> is sent JSON-encoded as a string. On a <c>private-encrypted-</c> channel
+    /// with <see cref="PusherTestServerOptions.EncryptionMasterKeyBase64"/> set, it is encrypted first (see
+    /// <c>PusherTestServer.Encryption.cs</c>).
     /// </summary>
     /// <returns>How many connections it was sent to.</returns>
-    public Task<int> PublishAsync(string channelName, string eventName, string dataJson, CancellationToken cancellationToken = default) =>
-        BroadcastAsync(channelName, PusherFrames.Event(eventName, channelName, dataJson), except: null, cancellationToken);
+    public Task<int> PublishAsync(string channelName, string eventName, string dataJson, CancellationToken cancellationToken = default)
+    {
+        byte[] frame = PusherFrames.Event(eventName, channelName, EncryptIfNeeded(channelName, dataJson));
+        RememberForCache(channelName, frame); // cache- channels replay their last event to new subscribers
+        return BroadcastAsync(channelName, frame, except: null, cancellationToken);
+    }
 
     /// <summary>
     /// Builds the frame a publish of this event sends, so a benchmark or load test can send the same bytes many times
@@ -197,6 +210,7 @@ public sealed class PusherTestServer : IAsyncDisposable
     internal string PresenceSnapshot(string channelName)
     {
         var members = new Dictionary<string, PresenceMember>(StringComparer.Ordinal);
+        AddScriptedMembers(channelName, members);
         foreach (TestConnection connection in Connections)
         {
             if (!connection.IsClosed && connection.MemberOf(channelName) is { } member)
@@ -205,8 +219,8 @@ public sealed class PusherTestServer : IAsyncDisposable
             }
         }
 
-        string ids = JsonSerializer.Serialize(members.Keys);
-        string hash = string.Join(",", members.Values.Select(m => $"{JsonSerializer.Serialize(m.UserId)}:{m.UserInfoJson ?? "null"}"));
+        string ids = JsonSerializer.Serialize(members.Keys.ToArray(), TestingJsonContext.Default.StringArray);
+        string hash = string.Join(",", members.Values.Select(m => $"{JsonSerializer.Serialize(m.UserId, TestingJsonContext.Default.String)}:{m.UserInfoJson ?? "null"}"));
         return $$$"""{"presence":{"ids":{{{ids}}},"hash":{{{{hash}}}},"count":{{{members.Count}}}}}""";
     }
 
@@ -221,16 +235,28 @@ public sealed class PusherTestServer : IAsyncDisposable
         // Presence: the others learn that this member left (fire and forget: the closing connection is not waiting).
         foreach ((string channel, PresenceMember member) in connection.PresenceMemberships())
         {
-            _ = BroadcastInternalAsync(channel, "pusher_internal:member_removed", $$"""{"user_id":{{JsonSerializer.Serialize(member.UserId)}}}""", connection, CancellationToken.None);
+            _ = BroadcastInternalAsync(channel, "pusher_internal:member_removed", $$"""{"user_id":{{JsonSerializer.Serialize(member.UserId, TestingJsonContext.Default.String)}}}""", connection, CancellationToken.None);
         }
     }
 
     private async Task HandleAsync(HttpContext context, RequestDelegate next)
     {
         string path = context.Request.Path.Value ?? "";
+        if (Tokens is { } tokens && TokenEndpointHandler.Match(path, context.Request.Method) is { } operation)
+        {
+            await TokenEndpointHandler.HandleAsync(tokens, operation, context).ConfigureAwait(false);
+            return;
+        }
+
         if (path.EndsWith(AuthPath, StringComparison.Ordinal) && HttpMethods.IsPost(context.Request.Method))
         {
             await AuthEndpointHandler.HandleAsync(this, context, RecordAuthRequest).ConfigureAwait(false);
+            return;
+        }
+
+        if (path.EndsWith(UserAuthPath, StringComparison.Ordinal) && HttpMethods.IsPost(context.Request.Method))
+        {
+            await UserAuthEndpointHandler.HandleAsync(this, context, RecordUserAuthRequest).ConfigureAwait(false);
             return;
         }
 

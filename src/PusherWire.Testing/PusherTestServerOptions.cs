@@ -26,6 +26,13 @@ public sealed record PusherTestServerOptions
     /// </summary>
     public string? RequiredAuthorization { get; init; }
 
+    /// <summary>
+    /// Turns on the token API (make, refresh, check; see <see cref="TestTokenEndpointsOptions"/>) and makes the auth
+    /// endpoint accept only issued, unexpired access tokens, in place of <see cref="RequiredAuthorization"/>. Null (the
+    /// default) leaves both off.
+    /// </summary>
+    public TestTokenEndpointsOptions? TokenEndpoints { get; init; }
+
     /// <summary>Decides which channels the auth endpoint signs; a refused one gets 403. Null signs every channel.</summary>
     public Func<string, bool>? AuthorizeChannel { get; init; }
 
@@ -41,8 +48,31 @@ public sealed record PusherTestServerOptions
     /// </summary>
     public Func<TestAuthRequest, CancellationToken, ValueTask<TestAuthResponse?>>? AuthInterceptor { get; init; }
 
+    /// <summary>
+    /// The <c>user_data</c> JSON the user auth endpoint signs for a socket id (it must hold a string <c>id</c> for the
+    /// sign-in to work). Null signs <c>{"id":"{socket id}"}</c>.
+    /// </summary>
+    public Func<string, string>? UserDataFor { get; init; }
+
+    /// <summary>Answers the subscribe of a channel with a <c>pusher:subscription_error</c> when it returns one. Null refuses nothing.</summary>
+    public Func<string, TestSubscriptionError?>? SubscriptionErrorFor { get; init; }
+
+    /// <summary>Channels whose subscribe the server never answers (for subscription timeout tests). Null answers all.</summary>
+    public Func<string, bool>? IgnoreSubscription { get; init; }
+
     /// <summary>Relay <c>client-</c> events to the channel's other subscribers, as Pusher does. Default true.</summary>
     public bool RelayClientEvents { get; init; } = true;
+
+    /// <summary>
+    /// The encryption master key (base64 of 32 bytes, as the <c>pusher</c> server SDKs' <c>encryptionMasterKeyBase64</c>).
+    /// When set, the auth endpoint adds <c>shared_secret</c> = SHA-256(channel name ‖ master key) for
+    /// <c>private-encrypted-</c> channels and <see cref="PusherTestServer.PublishAsync"/> encrypts their events with
+    /// <see cref="Encryption"/>. Null (default): no <c>shared_secret</c>, events published as given. Never printed.
+    /// </summary>
+    public string? EncryptionMasterKeyBase64 { get; init; }
+
+    /// <summary>The cipher that encrypts published events, e.g. <c>new SodiumChannelEncryption()</c> from <c>PusherWire.Encryption</c>.</summary>
+    public PusherWire.Encryption.IChannelEncryption? Encryption { get; init; }
 
     /// <summary>The loopback port to listen on; 0 (default) picks a free one.</summary>
     public int Port { get; init; }
@@ -51,7 +81,7 @@ public sealed record PusherTestServerOptions
     {
         // The secret and the required token are credentials: never printed.
         builder.Append($"AppKey = {AppKey}, ActivityTimeoutSeconds = {ActivityTimeoutSeconds}, AutoPong = {AutoPong}, ")
-               .Append($"RequiredAuthorization = {(RequiredAuthorization is null ? "null" : "***")}, Port = {Port}");
+               .Append($"RequiredAuthorization = {(RequiredAuthorization is null ? "null" : "***")}, TokenEndpoints = {(TokenEndpoints is null ? "off" : "on")}, Port = {Port}");
         return true;
     }
 }

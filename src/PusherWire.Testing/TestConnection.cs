@@ -11,7 +11,7 @@ namespace PusherWire.Testing;
 /// means to script the server's side (events, pings, errors, closes, abrupt drops, raw or fragmented frames).
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The SemaphoreSlim never allocates a wait handle, so it holds nothing to dispose; sends may still race the close.")]
-public sealed class TestConnection
+public sealed partial class TestConnection
 {
     private readonly PusherTestServer _server;
     private readonly HttpContext _context;
@@ -349,6 +349,9 @@ public sealed class TestConnection
                 case "pusher:subscribe":
                     await SubscribeAsync(data, cancellationToken).ConfigureAwait(false);
                     break;
+                case "pusher:signin":
+                    await SignInAsync(data, cancellationToken).ConfigureAwait(false);
+                    break;
                 case "pusher:unsubscribe":
                     await UnsubscribeAsync(PusherFrames.GetString(data, "channel"), cancellationToken).ConfigureAwait(false);
                     break;
@@ -370,6 +373,11 @@ public sealed class TestConnection
         {
             await SendAsync(PusherFrames.Error(null, "pusher:subscribe without a channel"), cancellationToken).ConfigureAwait(false);
             return;
+        }
+
+        if (await TryAnswerSpecialSubscribeAsync(channel, cancellationToken).ConfigureAwait(false))
+        {
+            return; // a user channel, a scripted refusal, or an ignored subscribe
         }
 
         string? channelData = PusherFrames.GetString(data, "channel_data");
@@ -395,6 +403,7 @@ public sealed class TestConnection
 
         string succeeded = member is null ? "{}" : _server.PresenceSnapshot(channel);
         await SendAsync(PusherFrames.Internal("pusher_internal:subscription_succeeded", channel, succeeded), cancellationToken).ConfigureAwait(false);
+        await SendCacheAsync(channel, cancellationToken).ConfigureAwait(false);
         if (member is not null)
         {
             await _server.BroadcastInternalAsync(channel, "pusher_internal:member_added", PusherFrames.MemberJson(member), this, cancellationToken).ConfigureAwait(false);
@@ -414,7 +423,7 @@ public sealed class TestConnection
 
         if (member is not null)
         {
-            await _server.BroadcastInternalAsync(channel!, "pusher_internal:member_removed", $$"""{"user_id":{{JsonSerializer.Serialize(member.UserId)}}}""", this, cancellationToken).ConfigureAwait(false);
+            await _server.BroadcastInternalAsync(channel!, "pusher_internal:member_removed", $$"""{"user_id":{{JsonSerializer.Serialize(member.UserId, TestingJsonContext.Default.String)}}}""", this, cancellationToken).ConfigureAwait(false);
         }
     }
 

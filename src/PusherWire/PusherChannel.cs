@@ -11,10 +11,10 @@ public enum ChannelType
     /// <summary><c>private-</c>: subscription needs a signature from the authorizer.</summary>
     Private,
 
-    /// <summary><c>presence-</c>: private plus member data (member tracking is not implemented yet).</summary>
+    /// <summary><c>presence-</c>: private plus the member roster (<see cref="PusherChannel.Members"/>).</summary>
     Presence,
 
-    /// <summary><c>private-encrypted-</c>: end-to-end encrypted (decryption is not implemented yet; events arrive as ciphertext).</summary>
+    /// <summary><c>private-encrypted-</c>: end-to-end encrypted; needs <see cref="PusherOptions.Encryption"/>, and handlers see the decrypted data.</summary>
     PrivateEncrypted,
 }
 
@@ -38,12 +38,12 @@ public enum SubscriptionState
 /// A subscribed channel. Obtained from <see cref="PusherClient.Subscribe"/>; stays valid across reconnects, which
 /// re-authorize and resubscribe it automatically.
 /// </summary>
-public sealed class PusherChannel
+public sealed partial class PusherChannel
 {
     private readonly Lock _gate = new();
     private readonly PusherClient _client;
     private readonly EventReaders _readers;
-    private Utf8KeyedTable<PusherEventCallback[]> _bindings = Utf8KeyedTable<PusherEventCallback[]>.Empty;
+    private readonly Utf8KeyedMap<PusherEventCallback[]> _bindings = new();
     private PusherEventCallback[] _bindAll = [];
     private TaskCompletionSource _subscribed = NewSignal();
     private SubscriptionState _state = SubscriptionState.Pending;
@@ -83,6 +83,9 @@ public sealed class PusherChannel
 
     internal bool RequiresAuthorization => Type != ChannelType.Public;
 
+    /// <summary>Events waiting in this channel's reader queues (for the queue-depth gauge).</summary>
+    internal long QueuedMessages => _readers.Count;
+
     /// <summary>
     /// Calls <paramref name="callback"/> for every <paramref name="eventName"/> event on this channel, on the receive
     /// loop, in arrival order. Keep it fast, or hand work off. Dispose the result to unbind.
@@ -94,8 +97,8 @@ public sealed class PusherChannel
         ArgumentNullException.ThrowIfNull(callback);
         lock (_gate)
         {
-            PusherEventCallback[] list = _bindings.TryGetValue(eventName, out PusherEventCallback[] existing) ? existing : [];
-            _bindings = _bindings.With(eventName, [.. list, callback]);
+            PusherEventCallback[] list = _bindings.TryGetValue(eventName, out PusherEventCallback[]? existing) ? existing : [];
+            _bindings.Set(eventName, [.. list, callback]);
         }
 
         return new ActionDisposable(() => Unbind(eventName, callback));
@@ -107,14 +110,48 @@ public sealed class PusherChannel
     {
         lock (_gate)
         {
-            if (!_bindings.TryGetValue(eventName, out PusherEventCallback[] list) || Array.IndexOf(list, callback) < 0)
+            if (!_bindings.TryGetValue(eventName, out PusherEventCallback[]? list) || Array.IndexOf(list, callback) < 0)
             {
                 return false;
             }
 
             PusherEventCallback[] rest = Array.FindAll(list, c => c != callback);
-            _bindings = rest.Length == 0 ? _bindings.Without(eventName) : _bindings.With(eventName, rest);
+            if (rest.Length == 0)
+            {
+                _bindings.Remove(eventName);
+            }
+            else
+            {
+                _bindings.Set(eventName, rest);
+            }
+
             return true;
+        }
+    }
+
+    /// <summary>Removes every binding of <paramref name="eventName"/> made with <see cref="Bind"/> (pusher-js <c>unbind(eventName)</c>).</summary>
+    /// <returns>True when there was one.</returns>
+    public bool Unbind(string eventName)
+    {
+        ArgumentNullException.ThrowIfNull(eventName);
+        lock (_gate)
+        {
+            if (!_bindings.TryGetValue(eventName, out _))
+            {
+                return false;
+            }
+
+            return _bindings.Remove(eventName);
+        }
+    }
+
+    /// <summary>Removes every binding of this channel, <see cref="Bind"/> and <see cref="BindAll"/> alike (pusher-js <c>unbind_all</c>). Readers are not affected.</summary>
+    public void UnbindAll()
+    {
+        lock (_gate)
+        {
+            _bindings.Clear();
+            _bindAll = [];
         }
     }
 
@@ -146,33 +183,24 @@ public sealed class PusherChannel
     }
 
     /// <summary>
-    /// Sends a client event (pusher-js <c>channel.trigger</c>): the name must start with <c>client-</c>, the channel must be
-    /// private or presence and subscribed. <paramref name="jsonData"/> must be JSON.
+    /// Sends a client event (pusher-js <c>channel.trigger</c>) with pusher-js's and Pusher's rules: the name must start
+    /// with <c>client-</c>; only <c>private-</c> and <c>presence-</c> channels (never public or <c>private-encrypted-</c>,
+    /// which would put plaintext on an encrypted channel); at most 10 KB of data; at most
+    /// <see cref="PusherOptions.ClientEventRateLimit"/> events per second per client. <paramref name="jsonData"/> must be JSON.
     /// </summary>
-    /// <returns>False when it could not be sent now (not connected or not subscribed), as pusher-js returns false.</returns>
-    public Task<bool> TriggerAsync(string eventName, string jsonData, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(eventName);
-        ArgumentNullException.ThrowIfNull(jsonData);
-        if (!eventName.StartsWith("client-", StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"Client event names must start with 'client-' (got '{eventName}').", nameof(eventName));
-        }
-
-        if (Type == ChannelType.Public)
-        {
-            throw new InvalidOperationException($"Client events can only be sent on private or presence channels; '{Name}' is public.");
-        }
-
-        return IsSubscribed ? _client.TriggerAsync(this, eventName, jsonData, cancellationToken) : Task.FromResult(false);
-    }
+    /// <returns>False when it could not be sent now (not connected or not subscribed yet).</returns>
+    /// <exception cref="ArgumentException">The name lacks the <c>client-</c> prefix, or the data is not JSON or too large.</exception>
+    /// <exception cref="InvalidOperationException">The channel kind does not allow client events.</exception>
+    /// <exception cref="PusherRateLimitException">The rate limit would be exceeded; the event was not sent.</exception>
+    public Task<bool> TriggerAsync(string eventName, string jsonData, CancellationToken cancellationToken = default) =>
+        _client.TriggerClientEventAsync(this, eventName, jsonData, cancellationToken);
 
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({_state})";
 
     internal void Dispatch(in PusherEvent e, List<ValueTask> blocked, ref PusherMessage? copy, CancellationToken cancellationToken = default)
     {
-        if (_bindings.TryGetValue(e.EventName, out PusherEventCallback[] callbacks))
+        if (_bindings.TryGetValue(e.EventName, out PusherEventCallback[]? callbacks))
         {
             foreach (PusherEventCallback callback in callbacks)
             {
@@ -199,7 +227,16 @@ public sealed class PusherChannel
     /// Claims the one subscribe this channel gets on <paramref name="connection"/>. <see cref="PusherClient.Subscribe"/>
     /// racing the resubscribe-all of a new connection could otherwise authorize and subscribe the channel twice.
     /// </summary>
-    internal bool TryClaimSubscribe(object connection) => !ReferenceEquals(Interlocked.Exchange(ref _subscribingOn, connection), connection);
+    internal bool TryClaimSubscribe(object connection)
+    {
+        if (ReferenceEquals(Interlocked.Exchange(ref _subscribingOn, connection), connection))
+        {
+            return false;
+        }
+
+        StartSubscriptionTimer(connection);
+        return true;
+    }
 
     internal void SetPending()
     {
@@ -219,7 +256,7 @@ public sealed class PusherChannel
     }
 
     /// <returns>False when this confirmation changes nothing (unsubscribed, or a duplicate on the same connection).</returns>
-    internal bool SetSubscribed()
+    internal bool SetSubscribed(ReadOnlySpan<byte> data = default)
     {
         TaskCompletionSource signal;
         lock (_gate)
@@ -239,6 +276,12 @@ public sealed class PusherChannel
             signal = _subscribed;
         }
 
+        StopSubscriptionTimer();
+        if (Type == ChannelType.Presence)
+        {
+            ApplyRoster(data); // before Subscribed: code that runs on success sees the new roster
+        }
+
         // Listeners hear of it before awaiters resume, so code after WaitForSubscriptionAsync sees the event's effects.
         _client.Raise(Subscribed, this, EventArgs.Empty, "pusher:subscription_succeeded");
         signal.TrySetResult();
@@ -256,6 +299,7 @@ public sealed class PusherChannel
             }
 
             _state = SubscriptionState.Failed;
+            _subscribingOn = null; // a later Subscribe(name) authorizes again, as pusher-js does
             signal = _subscribed;
             if (signal.Task.IsCompleted)
             {
@@ -263,6 +307,7 @@ public sealed class PusherChannel
             }
         }
 
+        StopSubscriptionTimer();
         _client.Raise(SubscriptionFailed, this, error, "pusher:subscription_error");
         signal.TrySetException(error);
         _ = signal.Task.Exception; // observed: a failure nobody awaits must not surface as UnobservedTaskException
@@ -276,6 +321,10 @@ public sealed class PusherChannel
             _state = SubscriptionState.Unsubscribed;
             signal = _subscribed;
         }
+
+        ClearKey();
+        StopSubscriptionTimer();
+        ClearRoster();
 
         signal.TrySetCanceled();
     }

@@ -16,7 +16,7 @@ public sealed partial class PusherClient
         PusherChannel? channel = null;
         if (frame.HasChannel)
         {
-            Volatile.Read(ref _channels).TryGetValue(frame.Channel, out channel);
+            _channels.TryGetValue(frame.Channel, out channel);
         }
 
         ReadOnlySpan<byte> name = frame.EventName;
@@ -29,7 +29,29 @@ public sealed partial class PusherClient
             return blocked.Count == 0 ? ValueTask.CompletedTask : AwaitBlockedAsync(blocked);
         }
 
-        PusherEvent e = frame.ToEvent();
+        if (channel is null)
+        {
+            HandleUnrouted(frame); // sign-in results and the user channel (PusherClient.SignIn.cs)
+        }
+        else if (name.SequenceEqual("pusher:subscription_error"u8))
+        {
+            channel.OnSubscriptionError(frame.Data); // and Bind hears it below, as in pusher-js
+        }
+
+        if (channel is { IsEncrypted: true } && !name.StartsWith("pusher:"u8))
+        {
+            return DispatchEncrypted(connection, channel, frame); // PusherClient.Encryption.cs
+        }
+
+        return Deliver(connection, channel, frame.ToEvent());
+    }
+
+    /// <summary>Hands one application event to the channel's bindings, the global callbacks and the readers.</summary>
+    private ValueTask Deliver(PusherConnection connection, PusherChannel? channel, in PusherEvent e)
+    {
+        RecordReceived(channel, e.Data.Length);
+        List<ValueTask> blocked = connection.BlockedWrites;
+        CancellationToken lifetime = connection.Lifetime;
         PusherMessage? copy = null;
         channel?.Dispatch(e, blocked, ref copy, lifetime);
         foreach (PusherEventCallback callback in _global)
@@ -63,7 +85,7 @@ public sealed partial class PusherClient
                 catch (OperationCanceledException)
                 {
                     // The connection ended while a reader was full (Wait policy): the event is not delivered, and the
-                    // parse loop must not wait for a reader that may never read again.
+                    // receive loop must not wait for a reader that may never read again.
                 }
             }
         }
@@ -73,10 +95,11 @@ public sealed partial class PusherClient
         }
     }
 
-    private static void HandleInternal(PusherChannel? channel, in ParsedFrame frame, List<ValueTask> blocked, CancellationToken lifetime)
+    private void HandleInternal(PusherChannel? channel, in ParsedFrame frame, List<ValueTask> blocked, CancellationToken lifetime)
     {
         if (channel is null)
         {
+            HandleUserInternal(frame); // the user channel's confirmation, watchlist events
             return;
         }
 
@@ -84,7 +107,7 @@ public sealed partial class PusherClient
         ReadOnlySpan<byte> publicName;
         if (name.SequenceEqual("pusher_internal:subscription_succeeded"u8))
         {
-            if (!channel.SetSubscribed())
+            if (!channel.SetSubscribed(frame.Data))
             {
                 return; // duplicate: bindings heard of this connection's confirmation already
             }
@@ -96,9 +119,19 @@ public sealed partial class PusherClient
             channel.SubscriptionCount = SubscriptionCountParser.TryParse(frame.Data);
             publicName = "pusher:subscription_count"u8;
         }
+        else if (name.SequenceEqual("pusher_internal:member_added"u8) || name.SequenceEqual("pusher_internal:member_removed"u8))
+        {
+            bool added = name.SequenceEqual("pusher_internal:member_added"u8);
+            if (!channel.ApplyMemberEvent(added, frame.Data))
+            {
+                return; // a duplicate, an unknown member, or not a presence channel: nothing changed
+            }
+
+            publicName = added ? "pusher:member_added"u8 : "pusher:member_removed"u8;
+        }
         else
         {
-            return; // presence member events: not tracked yet
+            return;
         }
 
         // pusher-js emits these to channel bindings under their pusher: names.
@@ -106,7 +139,40 @@ public sealed partial class PusherClient
         channel.Dispatch(new PusherEvent(frame.Channel, publicName, frame.Data, frame.UserId), blocked, ref copy, lifetime);
     }
 
-    void IConnectionOwner.OnError(PusherException error) => ReportError(error);
+    void IConnectionOwner.OnError(PusherException error)
+    {
+        ReportError(error);
+        if (error is PusherServerErrorException serverError)
+        {
+            OnServerError(serverError); // may answer a pending subscription or sign-in
+        }
+    }
+
+    void IConnectionOwner.OnReceiveIdle(PusherConnection connection)
+    {
+        EventHandler? handler = ReceiveIdle;
+        if (handler is null || !ReferenceEquals(connection, _connection))
+        {
+            return;
+        }
+
+        if (handler.HasSingleTarget)
+        {
+            // The common case without GetInvocationList's array: this runs once per burst.
+            try
+            {
+                handler(this, EventArgs.Empty);
+            }
+            catch (Exception ex)
+            {
+                ReportError(new PusherHandlerException("", nameof(ReceiveIdle), ex));
+            }
+
+            return;
+        }
+
+        Raise(handler, this, EventArgs.Empty, nameof(ReceiveIdle));
+    }
 
     /// <summary>Makes <paramref name="connection"/> current without a socket: lets tests and benchmarks drive the routing path directly.</summary>
     internal void AttachForRouting(PusherConnection connection) => _connection = connection;
@@ -119,6 +185,7 @@ public sealed partial class PusherClient
         }
 
         string name = channel.Name;
+        using System.Diagnostics.Activity? activity = PusherTracing.StartSubscribe(channel);
         // Taken now, while the connection is alive: reading Lifetime after the connection was disposed throws, and a
         // throwing exception filter is a false one, so a cancelled auth fell through to "the authorizer threw".
         CancellationToken lifetime = connection.Lifetime;
@@ -132,9 +199,14 @@ public sealed partial class PusherClient
                 await _authLimiter.WaitAsync(lifetime).ConfigureAwait(false);
                 try
                 {
-                    ChannelAuthorization result = await authorizer.AuthorizeAsync(new ChannelAuthorizationRequest(connection.SocketId, name), lifetime).ConfigureAwait(false);
+                    ChannelAuthorization result = await AuthorizeTracedAsync(authorizer, new ChannelAuthorizationRequest(connection.SocketId, name), channel, lifetime).ConfigureAwait(false);
                     auth = result.Auth;
                     channelData = result.ChannelData;
+                    AcceptSharedSecret(channel, result); // encrypted channels: the key (PusherClient.Encryption.cs)
+                    if (channel.AcceptAuthorization(result, SignedInUserId) is { } invalid)
+                    {
+                        throw invalid; // presence without channel_data: fails this channel only
+                    }
                 }
                 finally
                 {
@@ -160,6 +232,7 @@ public sealed partial class PusherClient
         }
         catch (PusherException e)
         {
+            PusherTracing.SetError(activity, e);
             ReportError(e);
             channel.SetFailed(e);
         }
@@ -167,17 +240,10 @@ public sealed partial class PusherClient
         {
             // A custom authorizer's own failure: contained to this channel.
             var error = new ChannelAuthorizationException(name, ChannelAuthorizationFailure.Other, null, $"the authorizer threw {e.GetType().Name}.", e);
+            PusherTracing.SetError(activity, error);
             ReportError(error);
             channel.SetFailed(error);
         }
-    }
-
-    internal Task<bool> TriggerAsync(PusherChannel channel, string eventName, string jsonData, CancellationToken cancellationToken)
-    {
-        byte[] data = System.Text.Encoding.UTF8.GetBytes(jsonData);
-        return _connection is { } connection && _state == ConnectionState.Connected
-            ? connection.SendAsync(f => f.ClientEvent(channel.Name, eventName, data), cancellationToken)
-            : Task.FromResult(false);
     }
 
     /// <summary>Runs one user callback; an exception is reported, never propagated into the receive loop.</summary>
@@ -243,6 +309,7 @@ public sealed partial class PusherClient
     public void ReportError(PusherException error)
     {
         ArgumentNullException.ThrowIfNull(error);
+        RecordReported(error);
         EventHandler<PusherException>? handler = Error;
         if (handler is null)
         {

@@ -17,7 +17,7 @@ public sealed partial class PusherClient
             var connection = new PusherConnection(this, Options);
             try
             {
-                await connection.OpenAsync(Options.BuildUri(useTls), stop).ConfigureAwait(false);
+                await OpenTracedAsync(connection, Options.BuildUri(useTls), stop).ConfigureAwait(false);
                 connectedAt = Options.TimeProvider.GetTimestamp();
                 OnConnected(connection);
                 end = await connection.Completion.ConfigureAwait(false);
@@ -79,6 +79,7 @@ public sealed partial class PusherClient
             EnterConnecting();
             // The timer starts before listeners hear of it, so a listener that advances a fake clock by Delay fires it.
             Task wait = delay > TimeSpan.Zero ? Task.Delay(delay, Options.TimeProvider, stop) : Task.CompletedTask;
+            RecordReconnect(action, end.Error);
             Raise(ReconnectScheduled, this, new ReconnectScheduledEventArgs(attempt, delay, action, end.Error), "reconnect_scheduled");
             try
             {
@@ -99,8 +100,9 @@ public sealed partial class PusherClient
         SetState(ConnectionState.Connected);
         _connectedOnce.TrySetResult();
 
+        StartSignIn(connection); // first, so presence channels that rely on the signed-in user can use it
         // pusher-js resubscribes every channel on 'connected'; private ones need a fresh signature for the new socket id.
-        foreach (PusherChannel channel in Volatile.Read(ref _channels).Values)
+        foreach (PusherChannel channel in _channels.Values)
         {
             _ = SubscribeOnAsync(connection, channel);
         }
@@ -121,7 +123,8 @@ public sealed partial class PusherClient
         }
 
         SocketId = null;
-        foreach (PusherChannel channel in Volatile.Read(ref _channels).Values)
+        _user?.OnConnectionLost();
+        foreach (PusherChannel channel in _channels.Values)
         {
             channel.SetPending();
         }

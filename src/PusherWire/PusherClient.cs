@@ -21,7 +21,7 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
     private readonly SemaphoreSlim _authLimiter = new(4, 4);
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private readonly EventReaders _readers;
-    private Utf8KeyedTable<PusherChannel> _channels = Utf8KeyedTable<PusherChannel>.Empty;
+    private readonly Utf8KeyedMap<PusherChannel> _channels = new();
     private PusherEventCallback[] _global = [];
     private ConnectionState _state = ConnectionState.Initialized;
     private PusherConnection? _connection;
@@ -40,6 +40,7 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
+        MetricTags = new MetricTags(options);
         _readers = new EventReaders(CountDropped);
     }
 
@@ -56,7 +57,7 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
     public long DroppedEvents => Interlocked.Read(ref _dropped);
 
     /// <summary>The channels subscribed with <see cref="Subscribe"/> and not unsubscribed.</summary>
-    public IReadOnlyCollection<PusherChannel> Channels => [.. Volatile.Read(ref _channels).Values];
+    public IReadOnlyCollection<PusherChannel> Channels => _channels.Values;
 
     /// <summary>Raised once per state transition, in order.</summary>
     public event EventHandler<ConnectionStateChangedEventArgs>? StateChanged;
@@ -69,6 +70,15 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
 
     /// <summary>Raised when a reconnect has been scheduled, with its delay.</summary>
     public event EventHandler<ReconnectScheduledEventArgs>? ReconnectScheduled;
+
+    /// <summary>
+    /// Raised on the receive loop when every message received so far has been dispatched and the next read would wait
+    /// for the network. Flush output that callbacks buffered here: nothing more arrives until the network delivers it,
+    /// so batching ends exactly when the burst does (no timer). Never raised concurrently with a callback of this
+    /// client; keep it short, the loop reads nothing while it runs. A throwing handler is reported through
+    /// <see cref="Error"/>.
+    /// </summary>
+    public event EventHandler? ReceiveIdle;
 
     /// <summary>
     /// Starts connecting (and reconnecting, until <see cref="DisconnectAsync"/>) and waits until connected.
@@ -85,6 +95,7 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (_stop is null)
             {
+                PusherMetrics.Track(this);
                 _connectedOnce = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 _stop = new CancellationTokenSource();
                 CancellationToken stop = _stop.Token;
@@ -150,22 +161,34 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
 
     /// <summary>
     /// Subscribes to <paramref name="channelName"/> now if connected, else on connect; after every reconnect it is
-    /// re-authorized with the new socket id and resubscribed. Subscribing twice returns the same channel.
+    /// re-authorized with the new socket id and resubscribed. Subscribing twice returns the same channel; subscribing a
+    /// channel whose subscription failed tries it again.
     /// </summary>
     /// <exception cref="ArgumentException">The name is not a valid Pusher channel name.</exception>
+    /// <exception cref="InvalidOperationException">A <c>private-encrypted-</c> channel without <see cref="PusherOptions.Encryption"/>.</exception>
     public PusherChannel Subscribe(string channelName)
     {
         ValidateChannelName(channelName);
+        RequireEncryptionFor(channelName);
         PusherChannel channel;
         lock (_channelsLock)
         {
-            if (_channels.TryGetValue(channelName, out PusherChannel existing))
+            if (_channels.TryGetValue(channelName, out PusherChannel? existing))
             {
-                return existing;
-            }
+                if (existing.State != SubscriptionState.Failed)
+                {
+                    return existing;
+                }
 
-            channel = new PusherChannel(this, channelName);
-            _channels = _channels.With(channelName, channel);
+                // Failed on this connection: subscribing again authorizes again, as pusher-js does.
+                existing.SetPending();
+                channel = existing;
+            }
+            else
+            {
+                channel = new PusherChannel(this, channelName);
+                _channels.Set(channelName, channel);
+            }
         }
 
         if (_connection is { } connection && _state == ConnectionState.Connected)
@@ -188,7 +211,7 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
                 return false;
             }
 
-            _channels = _channels.Without(channelName);
+            _channels.Remove(channelName);
         }
 
         channel.SetUnsubscribed();
@@ -202,7 +225,7 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
 
     /// <summary>The channel subscribed under <paramref name="channelName"/>, or null.</summary>
     public PusherChannel? GetChannel(string channelName) =>
-        Volatile.Read(ref _channels).TryGetValue(channelName, out PusherChannel channel) ? channel : null;
+        _channels.TryGetValue(channelName, out PusherChannel? channel) ? channel : null;
 
     /// <summary>Calls <paramref name="callback"/> for every application event on every channel (pusher-js <c>bind_global</c>). Dispose the result to unbind.</summary>
     public IDisposable BindGlobal(PusherEventCallback callback)
@@ -241,6 +264,7 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
         finally
         {
             DisposeUnavailableTimer();
+            PusherMetrics.Untrack(this);
             disposal.TrySetResult();
         }
     }
@@ -278,14 +302,14 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
     private void CompleteReaders()
     {
         _readers.Complete();
-        foreach (PusherChannel channel in Volatile.Read(ref _channels).Values)
+        foreach (PusherChannel channel in _channels.Values)
         {
             channel.CompleteReaders();
         }
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"PusherClient {{ {Options.Host}, {_state}, SocketId = {SocketId ?? "none"}, Channels = {Volatile.Read(ref _channels).Count} }}";
+    public override string ToString() => $"PusherClient {{ {Options.Host}, {_state}, SocketId = {SocketId ?? "none"}, Channels = {_channels.Count} }}";
 
     // Pusher's channel-name rule: up to 164 characters of [A-Za-z0-9_\-=@,.;].
     [GeneratedRegex(@"^[A-Za-z0-9_\-=@,.;]{1,164}$")]
@@ -303,6 +327,7 @@ public sealed partial class PusherClient : IAsyncDisposable, IConnectionOwner
     internal void CountDropped(bool episodeStarts)
     {
         Interlocked.Increment(ref _dropped);
+        RecordDropped();
         if (episodeStarts)
         {
             ReportError(new PusherSlowConsumerException(Options.ReaderQueueCapacity, Options.ReaderOverflow));

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using PusherWire.Authorization;
+using PusherWire.Encryption;
 
 namespace PusherWire;
 
@@ -17,8 +18,32 @@ public sealed record PusherOptions(string Key)
     /// <summary>The protocol version this client speaks.</summary>
     public const int ProtocolVersion = 7;
 
-    /// <summary>The WebSocket host. Default <c>ws-mt1.pusher.com</c> (pusher-js's default cluster).</summary>
-    public string Host { get; init; } = "ws-mt1.pusher.com";
+    private readonly string? _host;
+
+    /// <summary>
+    /// The WebSocket host. Default <c>ws-{Cluster}.pusher.com</c>, i.e. <c>ws-mt1.pusher.com</c> without a
+    /// <see cref="Cluster"/> (pusher-js's default); a Host set explicitly wins over <see cref="Cluster"/>.
+    /// </summary>
+    public string Host
+    {
+        get => _host ?? $"ws-{Cluster ?? "mt1"}.pusher.com";
+        init => _host = value;
+    }
+
+    /// <summary>The Pusher cluster, e.g. <c>eu</c> or <c>us2</c> (pusher-js's <c>cluster</c>): the host becomes <c>ws-{cluster}.pusher.com</c> unless <see cref="Host"/> is set. Default null (mt1).</summary>
+    public string? Cluster { get; init; }
+
+    /// <summary>
+    /// The bound on each subscription wait, authorization included: a subscription neither confirmed nor refused by then
+    /// fails with a <see cref="PusherSubscriptionException"/> (pusher-js waits forever). Default 30 s.
+    /// </summary>
+    public TimeSpan SubscriptionTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The most client events <see cref="PusherChannel.TriggerAsync"/> sends per second (a sliding one-second window);
+    /// one more throws <see cref="PusherRateLimitException"/>. Pusher disconnects above 10 per second. Default 10.
+    /// </summary>
+    public int ClientEventRateLimit { get; init; } = 10;
 
     /// <summary>The port; null uses 443 with TLS and 80 without (pusher-js's <c>wssPort</c>/<c>wsPort</c>).</summary>
     public int? Port { get; init; }
@@ -69,6 +94,16 @@ public sealed record PusherOptions(string Key)
     /// <summary>Authorizes <c>private-</c> and <c>presence-</c> channels. Null makes those subscriptions fail.</summary>
     public IChannelAuthorizer? Authorizer { get; init; }
 
+    /// <summary>
+    /// The cipher for <c>private-encrypted-</c> channels, e.g. <c>new SodiumChannelEncryption()</c> from the
+    /// <c>PusherWire.Encryption</c> package. Null (default) makes subscribing to an encrypted channel throw, so that
+    /// ciphertext never reaches a handler.
+    /// </summary>
+    public IChannelEncryption? Encryption { get; init; }
+
+    /// <summary>Signs the connection in as a user for <see cref="PusherClient.SignIn"/>. Null makes sign-in fail.</summary>
+    public IUserAuthenticator? UserAuthenticator { get; init; }
+
     /// <summary>The clock for every timer (keepalive, backoff, timeouts). Inject a fake one in tests.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -86,6 +121,12 @@ public sealed record PusherOptions(string Key)
     /// headers, client certificates and fault-injection tests.
     /// </summary>
     public Func<Uri, CancellationToken, ValueTask<WebSocket>>? WebSocketFactory { get; init; }
+
+    /// <summary>
+    /// Adds the channel name as a <c>pusher.channel</c> tag to the event metrics (<see cref="PusherDiagnostics"/>).
+    /// Off by default (false): every distinct channel becomes a time series, so only turn it on for a small, fixed set.
+    /// </summary>
+    public bool MetricsIncludeChannelName { get; init; }
 
     /// <summary>The connection URL, e.g. <c>wss://host:443/app/key?protocol=7&amp;client=pusherwire-dotnet&amp;version=0.1.0&amp;flash=false</c>.</summary>
     public Uri BuildUri() => BuildUri(UseTls);
@@ -114,6 +155,11 @@ public sealed record PusherOptions(string Key)
             throw new ArgumentException("PusherOptions.Host must not be empty.", nameof(Host));
         }
 
+        if (Cluster is not null && !System.Text.RegularExpressions.Regex.IsMatch(Cluster, "^[a-z0-9-]{1,32}$"))
+        {
+            throw new ArgumentException("PusherOptions.Cluster must be a cluster name such as 'eu' or 'us2' (a-z, 0-9, -).", nameof(Cluster));
+        }
+
         if (!UseTls && !AllowInsecureTransport)
         {
             throw new ArgumentException("UseTls = false sends every event unencrypted; set AllowInsecureTransport = true to allow it (loopback tests).", nameof(UseTls));
@@ -125,6 +171,12 @@ public sealed record PusherOptions(string Key)
         RequirePositive(ConnectTimeout, nameof(ConnectTimeout));
         RequirePositive(SendTimeout, nameof(SendTimeout));
         RequirePositive(CloseTimeout, nameof(CloseTimeout));
+        RequirePositive(SubscriptionTimeout, nameof(SubscriptionTimeout));
+        if (ClientEventRateLimit < 1)
+        {
+            throw new ArgumentException("PusherOptions.ClientEventRateLimit must be at least 1.", nameof(ClientEventRateLimit));
+        }
+
         if (MaxMessageSize < 1024)
         {
             throw new ArgumentException("PusherOptions.MaxMessageSize must be at least 1024 bytes.", nameof(MaxMessageSize));
@@ -147,9 +199,9 @@ public sealed record PusherOptions(string Key)
     /// <summary>Prints the settings that matter for diagnostics; the authorizer prints itself (and never a token).</summary>
     private bool PrintMembers(StringBuilder builder)
     {
-        builder.Append($"Key = {Key}, Host = {Host}, Port = {Port}, Path = {Path}, UseTls = {UseTls}, ")
+        builder.Append($"Key = {Key}, Host = {Host}, Cluster = {Cluster}, Port = {Port}, Path = {Path}, UseTls = {UseTls}, ")
                .Append($"ActivityTimeout = {ActivityTimeout}, PongTimeout = {PongTimeout}, MaxMessageSize = {MaxMessageSize}, ")
-               .Append($"Authorizer = {Authorizer}");
+               .Append($"Authorizer = {Authorizer}, UserAuthenticator = {UserAuthenticator}, Encryption = {Encryption?.GetType().Name ?? "null"}");
         return true;
     }
 }

@@ -30,7 +30,7 @@ internal sealed class Cli
         var stdout = new CapturingWriter();
         var stderr = new CapturingWriter();
         string[] argv = [.. args];
-        Task<int> run = Task.Run(() => CliApp.RunAsync(argv, stdout, stderr, isTerminal, name => environment?.GetValueOrDefault(name), cancellationToken), CancellationToken.None);
+        Task<int> run = Task.Run(() => CliApp.RunAsync(argv, stdout, stderr, isTerminal, name => environment?.GetValueOrDefault(name), cancellationToken: cancellationToken), CancellationToken.None);
         return new Cli(run, stdout, stderr);
     }
 

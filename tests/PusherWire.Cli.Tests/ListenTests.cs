@@ -89,6 +89,27 @@ public class ListenTests
     }
 
     [Test, CancelAfter(60_000)]
+    public async Task Listen_NdjsonEvent_IsWrittenOutOnceTheSocketIsIdle_WhileTheRunGoesOn(CancellationToken ct)
+    {
+        // Events are buffered for bursts; the buffer goes out when the client would wait for the network, not on a
+        // timer and not only at exit: the line must appear while the run is still going (no --count, no timeout).
+        await using ChatAppDemoServer server = await StartServerAsync(ct);
+        string user = ChatAppChannels.User(server.Options.User);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        Cli cli = Cli.Start(["listen", "--no-tls", "--host", server.Server.Host, "--port", $"{server.Server.Port}", "--auth-endpoint", $"{server.Server.AuthEndpoint}",
+            "--token", Sentinel, "--user", $"{server.Options.User}", "--format", "ndjson"], stop.Token);
+
+        await cli.WaitForSubscriptionsAsync(server, [user], ct);
+        await server.Server.PublishAsync(user, "first", "{\"n\": 1}", ct);
+        string line = await cli.Stdout.WaitForLineAsync(l => l.Contains("\"first\"", StringComparison.Ordinal), ct);
+
+        Assert.That(cli.Run.IsCompleted, Is.False, cli.AllOutput);
+        Assert.That(line, Does.EndWith("\"data\":{\"n\":1}}"));
+        await stop.CancelAsync();
+        Assert.That(await cli.Run.WaitAsync(ct), Is.EqualTo(ExitCodes.Ok), cli.AllOutput);
+    }
+
+    [Test, CancelAfter(60_000)]
     public async Task Listen_Timeout_Exits3(CancellationToken ct)
     {
         await using ChatAppDemoServer server = await StartServerAsync(ct);

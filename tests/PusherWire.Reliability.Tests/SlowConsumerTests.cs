@@ -161,7 +161,7 @@ public class SlowConsumerTests
                 await server.SendRawAsync(PusherTestServer.EncodeEvent(Channel, "seq", S(i) + " " + pad), System.Net.WebSockets.WebSocketMessageType.Text, ct);
             }
         }, ct);
-        await r.Changed.WaitAsync(() => Volatile.Read(ref routed) >= capacity + 2, ct); // queue full, parse loop waiting
+        await r.Changed.WaitAsync(() => Volatile.Read(ref routed) >= capacity + 2, ct); // queue full, receive loop waiting
         int routedWhileStuck = Volatile.Read(ref routed);
         gate.SetResult();
         await producer.WaitAsync(ct);

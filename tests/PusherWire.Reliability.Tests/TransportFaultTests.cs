@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Text;
+using PusherWire.Authorization;
 using PusherWire.Testing;
 
 namespace PusherWire.Reliability.Tests;
@@ -380,11 +381,13 @@ public class TransportFaultTests
         await r.Server.PublishAsync("news", "slow", "{}", ct);
         await entered.WaitAsync(ct);
         await server.SendPingAsync(ct);
-        await r.Changed.WaitAsync(() => r.Socket(0).CountReceived("pusher:ping") == 1, ct);
 
-        // Documented limit: callbacks run on the parse loop, so the pong waits for the blocked handler.
+        // Documented limit: callbacks run on the receive loop, which reads nothing more (so neither sees nor answers the
+        // ping) until the blocked handler returns.
+        Assert.That(r.Socket(0).CountReceived("pusher:ping"), Is.Zero);
         Assert.That(r.Socket(0).CountSent("pusher:pong"), Is.Zero);
         release.Set();
+        await r.Changed.WaitAsync(() => r.Socket(0).CountReceived("pusher:ping") == 1, ct);
         await server.WaitForFrameAsync(f => f.Contains("pusher:pong"), ct);
         Assert.That(r.Reconnects, Is.Empty);
         Assert.That(r.Client.State, Is.EqualTo(ConnectionState.Connected));
@@ -596,19 +599,27 @@ public class TransportFaultTests
     [Test, CancelAfter(60_000)]
     public async Task S25_PeerStopsReading_SendTimesOut_SocketAbortedAndReconnected(CancellationToken ct)
     {
-        await using Rig r = await Rig.StartAsync(proxyReceiveBuffer: 16 * 1024, ct: ct);
+        // An 8 MiB frame outgrows every socket buffer on the way, so a peer that stops reading blocks the send. Client
+        // events are capped at Pusher's 10 KB, so the big frame is a subscribe whose (test) signature is oversized.
+        var bigSubscribe = new OversizedSignatureAuthorizer("private-big", 8 * 1024 * 1024);
+        await using Rig r = await Rig.StartAsync(
+            proxyReceiveBuffer: 16 * 1024,
+            configure: o => o with { Authorizer = bigSubscribe.Wrap(o.Authorizer!) },
+            ct: ct);
         await r.ConnectAndSubscribeAsync(ct, "private-v1.users.685");
-        PusherChannel channel = r.Client.GetChannel("private-v1.users.685")!;
         r.Proxy.Stalled = true;
 
-        Task<bool> send = channel.TriggerAsync("client-big", "\"" + new string('z', 8 * 1024 * 1024) + "\"", ct);
+        // The oversized signature is handed back synchronously, so the subscribe reaches SendAsync (which arms the send
+        // timeout) before Subscribe returns: advancing the clock right after cannot run ahead of the timer.
+        r.Client.Subscribe("private-big");
+        Assert.That(bigSubscribe.Handed, Is.True, "the subscribe did not reach the authorizer synchronously");
         r.Time.Advance(r.Client.Options.SendTimeout);
 
-        Assert.That(await send.WaitAsync(RealBound, ct), Is.False);
         ReconnectScheduledEventArgs s = await r.WaitForReconnectAsync(1, ct);
         Assert.That(r.Errors.OfType<PusherConnectionException>().Select(e => e.Message), Has.Some.Contains("did not complete within 10 s"));
         Assert.That(s.Action, Is.EqualTo(CloseAction.Backoff));
         r.Proxy.Stalled = false;
+        r.Client.Unsubscribe("private-big"); // the resubscribe after the reconnect is ordinary again
         r.Time.Advance(s.Delay);
         await (await r.Server.WaitForConnectionAsync(1, ct)).WaitForSubscriptionAsync("private-v1.users.685", ct);
     }
@@ -629,5 +640,31 @@ public class TransportFaultTests
         Assert.That(server.Frames.Any(f => f.Contains("client-a")), Is.False);
         Assert.That(r.Reconnects, Is.Empty);
         Assert.That(r.Client.State, Is.EqualTo(ConnectionState.Connected));
+    }
+
+    /// <summary>Answers one channel with a signature of <c>size</c> bytes, synchronously; every other channel goes to the real authorizer.</summary>
+    private sealed class OversizedSignatureAuthorizer(string channel, int size)
+    {
+        public bool Handed { get; private set; }
+
+        private string Channel => channel;
+
+        private ChannelAuthorization Answer() => new("key:" + new string('a', size));
+
+        public IChannelAuthorizer Wrap(IChannelAuthorizer inner) => new Wrapper(this, inner);
+
+        private sealed class Wrapper(OversizedSignatureAuthorizer owner, IChannelAuthorizer inner) : IChannelAuthorizer
+        {
+            public ValueTask<ChannelAuthorization> AuthorizeAsync(ChannelAuthorizationRequest request, CancellationToken cancellationToken)
+            {
+                if (request.ChannelName != owner.Channel)
+                {
+                    return inner.AuthorizeAsync(request, cancellationToken);
+                }
+
+                owner.Handed = true;
+                return ValueTask.FromResult(owner.Answer());
+            }
+        }
     }
 }

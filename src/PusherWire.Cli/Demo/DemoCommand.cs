@@ -49,7 +49,7 @@ internal static class DemoCommand
             };
 
             using var stopPublishing = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            Task<int> listening = ListenRunner.RunAsync(settings, stdout, stderr, ct);
+            Task<int> listening = ListenRunner.RunAsync(settings, stdout, rawStdout: null, stderr, ct);
             Task publishing = PublishWhenSubscribedAsync(server, limit == 0 ? null : limit, stopPublishing.Token);
             int code = await listening.ConfigureAwait(false);
             await stopPublishing.CancelAsync().ConfigureAwait(false);

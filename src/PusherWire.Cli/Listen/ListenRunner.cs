@@ -6,41 +6,10 @@ namespace PusherWire.Cli.Listen;
 /// <summary>Runs <c>listen</c>: one client, the requested channels, output until done, fatal, timeout or Ctrl+C.</summary>
 internal static class ListenRunner
 {
-    public static async Task<int> RunAsync(ListenSettings settings, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(ListenSettings settings, TextWriter stdout, Stream? rawStdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var output = new EventWriter(stdout, settings.Format);
-        HttpChannelAuthorizer authorizer;
-        PusherOptions options;
-        try
-        {
-            authorizer = new HttpChannelAuthorizer(new HttpChannelAuthorizerOptions(settings.AuthEndpoint)
-            {
-                Headers = settings.Headers,
-                AuthorizationProvider = settings.Token is { } token ? _ => ValueTask.FromResult(token) : null,
-                AllowInsecureTransport = !settings.UseTls,
-            });
-            options = new PusherOptions(settings.Key)
-            {
-                Host = settings.Host,
-                Port = settings.Port,
-                Path = settings.Path,
-                UseTls = settings.UseTls,
-                AllowInsecureTransport = !settings.UseTls,
-                Authorizer = authorizer,
-            };
-            options = options with
-            {
-                ActivityTimeout = settings.ActivityTimeout ?? options.ActivityTimeout,
-                PongTimeout = settings.PongTimeout ?? options.PongTimeout,
-            };
-            options.Validate();
-        }
-        catch (ArgumentException e)
-        {
-            // PusherOptions/authorizer validation (key, host, path...): the messages carry no token.
-            throw new CliArgumentException(e.Message);
-        }
-
+        using var output = new EventWriter(stdout, settings.Format, rawStdout);
+        (HttpChannelAuthorizer authorizer, PusherOptions options) = ListenClientOptions.Create(settings);
         using (authorizer)
         {
             return await new Session(settings, output, options).RunAsync(stderr, cancellationToken).ConfigureAwait(false);
@@ -64,6 +33,8 @@ internal static class ListenRunner
         public async Task<int> RunAsync(TextWriter stderr, CancellationToken cancellationToken)
         {
             await using var client = new PusherClient(options);
+            // Buffered event records go out as soon as the client has caught up with the network.
+            client.ReceiveIdle += (_, _) => output.FlushIdle();
             client.StateChanged += (_, change) =>
             {
                 if (_silenced)
@@ -166,6 +137,8 @@ internal static class ListenRunner
             // Called synchronously so the connection attempt has started before any outcome can disconnect.
             Task connecting = client.ConnectAsync(CancellationToken.None);
             int code = await _outcome.Task.ConfigureAwait(false);
+            // Everything printed so far goes out before anything else is said (and again below, before the process ends).
+            output.FlushIdle();
             switch (code)
             {
                 case ExitCodes.Timeout:
@@ -186,6 +159,7 @@ internal static class ListenRunner
                 // Refused (reported as state 'failed' and an error record), or disconnected before it was made.
             }
 
+            output.FlushIdle();
             return code;
         }
 

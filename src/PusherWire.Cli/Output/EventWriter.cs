@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -12,18 +13,49 @@ namespace PusherWire.Cli.Output;
 /// format (docs/cli.md): exactly one JSON object per line, whatever the server sends. The pretty one is for people.
 /// Thread-safe: client events arrive from several threads.
 /// </summary>
-internal sealed class EventWriter(TextWriter output, Listen.OutputFormat format)
+/// <remarks>
+/// NDJSON event records are built as UTF-8 bytes (the data compacted by <see cref="JsonCompactor"/>, no DOM, no
+/// strings) into a 32 KiB buffer that is written out when the client's receive loop would wait for the network
+/// (<see cref="FlushIdle"/>, wired to <see cref="PusherClient.ReceiveIdle"/>), when it is full, or at the latest
+/// <see cref="MaxHold"/> after the oldest record in it: an event is never held back while nothing more is coming, and
+/// a burst costs one write per 32 KiB instead of one per event. Every other record is written out at once.
+/// </remarks>
+internal sealed class EventWriter : IDisposable
 {
-    // Deep enough for any real payload; deeper data is printed as a string rather than rejected.
-    private const int MaxDataDepth = 256;
+    /// <summary>How long a burst may hold an event back at most.</summary>
+    public static readonly TimeSpan MaxHold = TimeSpan.FromMilliseconds(50);
+
+    private const int BufferSize = 32 * 1024;
+    private const int MaxDataDepth = JsonCompactor.MaxDepth;
 
     private static readonly JavaScriptEncoder Relaxed = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
-    private static readonly JsonWriterOptions CompactOptions = new() { Encoder = Relaxed, MaxDepth = MaxDataDepth + 2 };
+    private static readonly JsonWriterOptions CompactOptions = new() { Encoder = Relaxed, MaxDepth = MaxDataDepth + 2, SkipValidation = false };
     private static readonly JsonWriterOptions IndentedOptions = new() { Encoder = Relaxed, Indented = true, MaxDepth = MaxDataDepth + 2 };
     private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = MaxDataDepth };
+    private static readonly long MaxHoldTicks = (long)(MaxHold.TotalSeconds * Stopwatch.Frequency);
 
     private readonly Lock _gate = new();
-    private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+    private readonly TextWriter _output;
+    private readonly Stream? _raw;
+    private readonly Listen.OutputFormat _format;
+    private readonly ArrayBufferWriter<byte> _record = new(4096);
+    private readonly ArrayBufferWriter<byte> _data = new(4096);
+    private readonly Utf8JsonWriter _json;
+    private byte[] _pending = new byte[BufferSize];
+    private int _pendingCount;
+    private long _oldestPending;
+
+    /// <param name="output">Where records go (tests pass their own writer).</param>
+    /// <param name="format">NDJSON or pretty.</param>
+    /// <param name="raw">The process's stdout as a byte stream: when given, NDJSON bytes are written to it directly
+    /// instead of being decoded for <paramref name="output"/>.</param>
+    public EventWriter(TextWriter output, Listen.OutputFormat format, Stream? raw = null)
+    {
+        _output = output;
+        _format = format;
+        _raw = raw;
+        _json = new Utf8JsonWriter(_record, CompactOptions);
+    }
 
     public void State(ConnectionState from, ConnectionState to, string? socketId) => Write(json =>
     {
@@ -84,29 +116,96 @@ internal sealed class EventWriter(TextWriter output, Listen.OutputFormat format)
 
     public void Event(in PusherEvent e)
     {
+        if (_format == Listen.OutputFormat.Pretty)
+        {
+            PrettyEvent(e);
+            return;
+        }
+
+        lock (_gate)
+        {
+            _record.ResetWrittenCount();
+            _data.ResetWrittenCount();
+            try
+            {
+                _json.Reset(_record);
+                _json.WriteStartObject();
+                _json.WriteString("kind"u8, "event"u8);
+                _json.WriteString("channel"u8, e.Channel);
+                _json.WriteString("event"u8, e.EventName);
+                _json.WritePropertyName("data"u8);
+                if (JsonCompactor.TryCompact(e.Data, _data))
+                {
+                    _json.WriteRawValue(_data.WrittenSpan, skipInputValidation: true);
+                }
+                else
+                {
+                    _json.WriteStringValue(Encoding.UTF8.GetString(e.Data));
+                }
+
+                _json.WriteEndObject();
+                _json.Flush();
+            }
+            catch (ArgumentException)
+            {
+                // A name that is not valid UTF-8 (an escaped lone surrogate): the slow path replaces what cannot be written.
+                _json.Reset(_record);
+                _record.ResetWrittenCount();
+                WriteSlowEvent(e);
+            }
+
+            Append(_record.WrittenSpan);
+            long now = Stopwatch.GetTimestamp();
+            if (_pendingCount >= BufferSize || now - _oldestPending >= MaxHoldTicks)
+            {
+                WritePending();
+            }
+        }
+    }
+
+    /// <summary>Writes out what is buffered and releases the writer.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            WritePending();
+            _json.Dispose();
+        }
+    }
+
+    /// <summary>Writes out the buffered event records; called when the client's receive loop would wait for the network.</summary>
+    public void FlushIdle()
+    {
+        lock (_gate)
+        {
+            WritePending();
+        }
+    }
+
+    private void WriteSlowEvent(in PusherEvent e)
+    {
+        string channel = e.GetChannelName();
+        string name = e.GetEventName();
+        string text = e.GetDataString();
+        using var json = new Utf8JsonWriter(_record, CompactOptions);
+        json.WriteStartObject();
+        json.WriteString("kind", "event");
+        json.WriteString("channel", channel);
+        json.WriteString("event", name);
+        json.WriteString("data", text);
+        json.WriteEndObject();
+    }
+
+    private void PrettyEvent(in PusherEvent e)
+    {
         string channel = e.GetChannelName();
         string name = e.GetEventName();
         JsonDocument? document = TryParse(e.Data);
         string? text = document is null ? Encoding.UTF8.GetString(e.Data) : null;
-        string? summary = format == Listen.OutputFormat.Pretty ? Summarize(e, document) : null;
+        string summary = Summarize(e, document);
         using (document)
         {
-            Write(json =>
-            {
-                json.WriteString("kind", "event");
-                json.WriteString("channel", channel);
-                json.WriteString("event", name);
-                json.WritePropertyName("data");
-                if (document is not null)
-                {
-                    // Re-written, not copied: the server's formatting (newlines included) never reaches the output.
-                    document.RootElement.WriteTo(json);
-                }
-                else
-                {
-                    json.WriteStringValue(text);
-                }
-            }, () => $"event      {Clean(name)} on {Clean(channel)}{summary}\n{Indent(document, text)}");
+            Write(null, () => $"event      {Clean(name)} on {Clean(channel)}{summary}\n{Indent(document, text)}");
         }
     }
 
@@ -209,28 +308,73 @@ internal sealed class EventWriter(TextWriter output, Listen.OutputFormat format)
             });
     }
 
-    private void Write(Action<Utf8JsonWriter> ndjson, Func<string> pretty)
+    private void Write(Action<Utf8JsonWriter>? ndjson, Func<string> pretty)
     {
         lock (_gate)
         {
-            if (format == Listen.OutputFormat.Pretty)
+            if (_format == Listen.OutputFormat.Pretty)
             {
-                output.WriteLine($"{DateTime.Now:HH:mm:ss.fff} {pretty()}");
-            }
-            else
-            {
-                _buffer.ResetWrittenCount();
-                using (var json = new Utf8JsonWriter(_buffer, CompactOptions))
-                {
-                    json.WriteStartObject();
-                    ndjson(json);
-                    json.WriteEndObject();
-                }
-
-                output.WriteLine(Encoding.UTF8.GetString(_buffer.WrittenSpan));
+                _output.WriteLine($"{DateTime.Now:HH:mm:ss.fff} {pretty()}");
+                _output.Flush();
+                return;
             }
 
-            output.Flush();
+            _record.ResetWrittenCount();
+            using (var json = new Utf8JsonWriter(_record, CompactOptions))
+            {
+                json.WriteStartObject();
+                ndjson!(json);
+                json.WriteEndObject();
+            }
+
+            // After the events buffered before it, and at once: state changes and errors are rare and wanted promptly.
+            Append(_record.WrittenSpan);
+            WritePending();
+        }
+    }
+
+    /// <summary>Adds one record and its newline to the pending bytes.</summary>
+    private void Append(ReadOnlySpan<byte> record)
+    {
+        if (_pendingCount == 0)
+        {
+            _oldestPending = Stopwatch.GetTimestamp();
+        }
+
+        int needed = _pendingCount + record.Length + 1;
+        if (needed > _pending.Length)
+        {
+            Array.Resize(ref _pending, Math.Max(needed, _pending.Length * 2));
+        }
+
+        record.CopyTo(_pending.AsSpan(_pendingCount));
+        _pending[_pendingCount + record.Length] = (byte)'\n';
+        _pendingCount = needed;
+    }
+
+    private void WritePending()
+    {
+        if (_pendingCount == 0)
+        {
+            return;
+        }
+
+        ReadOnlySpan<byte> bytes = _pending.AsSpan(0, _pendingCount);
+        if (_raw is not null)
+        {
+            _raw.Write(bytes);
+            _raw.Flush();
+        }
+        else
+        {
+            _output.Write(Encoding.UTF8.GetString(bytes).AsSpan());
+            _output.Flush();
+        }
+
+        _pendingCount = 0;
+        if (_pending.Length > BufferSize)
+        {
+            _pending = new byte[BufferSize]; // one huge record must not pin a huge buffer
         }
     }
 

@@ -1,6 +1,5 @@
-using System.Net;
-using System.Text;
 using System.Text.Json;
+using PusherWire.Internal;
 
 namespace PusherWire.Authorization;
 
@@ -11,39 +10,14 @@ namespace PusherWire.Authorization;
 /// </summary>
 public sealed class HttpChannelAuthorizer : IChannelAuthorizer, IDisposable
 {
-    /// <summary>
-    /// One client for every authorizer that is not given its own, for the life of the process (Microsoft's guidance for
-    /// HttpClient): connections are pooled and recycled every few minutes so DNS changes are seen, nothing leaks however
-    /// many PusherClients a service creates, and redirects are never followed, so a token can never be replayed to a
-    /// redirect target. Every header is set per request, so sharing it shares no credentials.
-    /// </summary>
-    private static readonly Lazy<HttpClient> SharedHttp = new(() => new HttpClient(new SocketsHttpHandler
-    {
-        AllowAutoRedirect = false,
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        AutomaticDecompression = DecompressionMethods.All,
-    })
-    { Timeout = Timeout.InfiniteTimeSpan });
-
     private readonly HttpChannelAuthorizerOptions _options;
-    private readonly HttpClient _http;
 
     /// <summary>Creates the authorizer.</summary>
     public HttpChannelAuthorizer(HttpChannelAuthorizerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (!options.Endpoint.IsAbsoluteUri)
-        {
-            throw new ArgumentException("The auth endpoint must be an absolute URI.", nameof(options));
-        }
-
-        if (options.Endpoint.Scheme != Uri.UriSchemeHttps && !(options.Endpoint.Scheme == Uri.UriSchemeHttp && options.AllowInsecureTransport))
-        {
-            throw new ArgumentException($"The auth endpoint must use https (got {options.Endpoint.Scheme}); set AllowInsecureTransport for a loopback test endpoint.", nameof(options));
-        }
-
+        AuthEndpointPost.ValidateEndpoint(options.Endpoint, options.AllowInsecureTransport, nameof(options));
         _options = options;
-        _http = options.HttpClient ?? SharedHttp.Value;
     }
 
     /// <summary>The settings in use.</summary>
@@ -53,74 +27,19 @@ public sealed class HttpChannelAuthorizer : IChannelAuthorizer, IDisposable
     public async ValueTask<ChannelAuthorization> AuthorizeAsync(ChannelAuthorizationRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        bool canRefresh = _options.AuthorizationProvider is not null || _options.HeadersProvider is not null;
-        for (int attempt = 0; ; attempt++)
-        {
-            try
-            {
-                return await SendOnceAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (ChannelAuthorizationException e) when (e.StatusCode == 401 && canRefresh && attempt == 0)
-            {
-                // The token may have expired between requests: the providers are asked again on the retry.
-            }
-        }
-    }
-
-    private async Task<ChannelAuthorization> SendOnceAsync(ChannelAuthorizationRequest request, CancellationToken cancellationToken)
-    {
-        string channel = request.ChannelName;
-        using var timeout = new CancellationTokenSource(_options.Timeout, _options.TimeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var settings = new AuthEndpointSettings(_options.Endpoint, _options.Headers, _options.HeadersProvider, _options.AuthorizationProvider,
+            _options.Timeout, _options.MaxResponseBytes, _options.TimeProvider, _options.HttpClient, _options.AuthorizationRejected);
+        byte[] body;
         try
         {
-            using var message = new HttpRequestMessage(HttpMethod.Post, _options.Endpoint)
-            {
-                Content = new FormUrlEncodedContent(BuildForm(request)),
-            };
-            message.Headers.Accept.ParseAdd("application/json");
-            foreach (var (name, value) in _options.Headers)
-            {
-                AddHeader(message, name, value);
-            }
-
-            if (_options.HeadersProvider is { } headersProvider)
-            {
-                foreach (var (name, value) in await headersProvider(linked.Token).ConfigureAwait(false))
-                {
-                    AddHeader(message, name, value);
-                }
-            }
-
-            if (_options.AuthorizationProvider is { } tokenProvider)
-            {
-                string token = await tokenProvider(linked.Token).ConfigureAwait(false);
-                message.Headers.Remove("Authorization");
-                message.Headers.TryAddWithoutValidation("Authorization", token);
-            }
-
-            using HttpResponseMessage response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
-            int status = (int)response.StatusCode;
-            if (status is < 200 or > 299)
-            {
-                // The body is not echoed: it may carry signatures or secrets.
-                throw new ChannelAuthorizationException(channel, ChannelAuthorizationFailure.HttpStatus, status,
-                    $"the auth endpoint answered HTTP {status} ({response.ReasonPhrase}).");
-            }
-
-            byte[] body = await ReadCappedAsync(response, channel, linked.Token).ConfigureAwait(false);
-            return ParseResponse(body, channel);
+            body = await AuthEndpointPost.SendAsync(settings, BuildForm(request), cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (AuthEndpointException e)
         {
-            throw new ChannelAuthorizationException(channel, ChannelAuthorizationFailure.Timeout, null,
-                $"the auth endpoint did not answer within {_options.Timeout.TotalSeconds:0.###} s.");
+            throw new ChannelAuthorizationException(request.ChannelName, e.Failure, e.StatusCode, e.Message, e.InnerException);
         }
-        catch (HttpRequestException e)
-        {
-            throw new ChannelAuthorizationException(channel, ChannelAuthorizationFailure.Network, null,
-                $"the auth request failed ({e.HttpRequestError}).", e);
-        }
+
+        return ParseResponse(body, request.ChannelName);
     }
 
     private List<KeyValuePair<string, string>> BuildForm(ChannelAuthorizationRequest request)
@@ -137,54 +56,6 @@ public sealed class HttpChannelAuthorizer : IChannelAuthorizer, IDisposable
 
         return form;
     }
-
-    private static void AddHeader(HttpRequestMessage message, string name, string value)
-    {
-        message.Headers.Remove(name);
-        if (!message.Headers.TryAddWithoutValidation(name, value))
-        {
-            throw new ArgumentException($"Header '{name}' cannot be set on the auth request.");
-        }
-    }
-
-    private async Task<byte[]> ReadCappedAsync(HttpResponseMessage response, string channel, CancellationToken cancellationToken)
-    {
-        int limit = _options.MaxResponseBytes;
-        if (response.Content.Headers.ContentLength > limit)
-        {
-            throw TooLarge(channel, limit);
-        }
-
-        Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            var buffer = new byte[Math.Min(limit + 1, 4096)];
-            int total = 0;
-            while (true)
-            {
-                if (total == buffer.Length)
-                {
-                    if (buffer.Length > limit)
-                    {
-                        throw TooLarge(channel, limit);
-                    }
-
-                    Array.Resize(ref buffer, Math.Min(buffer.Length * 2, limit + 1));
-                }
-
-                int read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    return buffer.AsSpan(0, total).ToArray();
-                }
-
-                total += read;
-            }
-        }
-    }
-
-    private static ChannelAuthorizationException TooLarge(string channel, int limit) =>
-        new(channel, ChannelAuthorizationFailure.InvalidResponse, 200, $"the auth response is larger than {limit} bytes.");
 
     /// <summary>Parses <c>{"auth": "...", "channel_data": "...", "shared_secret": "..."}</c>; exposed for tests and fuzzing.</summary>
     internal static ChannelAuthorization ParseResponse(ReadOnlySpan<byte> body, string channel)

@@ -19,12 +19,27 @@ internal sealed class EventReaders
 
     public bool IsEmpty => Volatile.Read(ref _queues).Length == 0;
 
+    /// <summary>Events waiting in all queues (for the queue-depth gauge; bounded channels count their items).</summary>
+    public long Count
+    {
+        get
+        {
+            long count = 0;
+            foreach (Channel<PusherMessage> queue in Volatile.Read(ref _queues))
+            {
+                count += queue.Reader.CanCount ? queue.Reader.Count : 0;
+            }
+
+            return count;
+        }
+    }
+
     /// <summary>Queues <paramref name="message"/> for every reader; returns the writes that must wait (Wait policy only).</summary>
     /// <param name="message">The event.</param>
     /// <param name="blocked">Receives the writes waiting for room.</param>
     /// <param name="cancellationToken">
     /// The connection's lifetime: a write waiting for a reader that never reads must end with the connection, or
-    /// the parse loop, and with it DisconnectAsync/DisposeAsync, would wait forever.
+    /// the receive loop, and with it DisconnectAsync/DisposeAsync, would wait forever.
     /// </param>
     public void Publish(PusherMessage message, List<ValueTask> blocked, CancellationToken cancellationToken)
     {
@@ -109,7 +124,7 @@ internal sealed class EventReaders
                 _queues = Array.FindAll(_queues, q => q != queue);
             }
 
-            // Unblock a parse loop that may be waiting on this queue (Wait policy).
+            // Unblock a receive loop that may be waiting on this queue (Wait policy).
             queue.Writer.TryComplete();
         }
     }

@@ -37,6 +37,17 @@ internal sealed class FrameWriter : IDisposable
         return End();
     }
 
+    /// <summary><c>pusher:signin</c> with the user authenticator's answer (pusher-js user.ts).</summary>
+    public ReadOnlyMemory<byte> SignIn(string auth, string userData)
+    {
+        Start("pusher:signin"u8);
+        _json.WriteStartObject("data"u8);
+        _json.WriteString("auth"u8, auth);
+        _json.WriteString("user_data"u8, userData);
+        _json.WriteEndObject();
+        return End();
+    }
+
     public ReadOnlyMemory<byte> Unsubscribe(string channel)
     {
         Start("pusher:unsubscribe"u8);

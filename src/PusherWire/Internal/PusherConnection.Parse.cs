@@ -1,114 +1,30 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Text.Json;
 
 namespace PusherWire.Internal;
 
-// The parse side: pipe → frames → routing, and the handling of the pusher: frames the connection itself owns.
+// The parse side: message → frame → routing, and the handling of the pusher: frames the connection itself owns.
 internal sealed partial class PusherConnection
 {
-    private async Task ParseLoopAsync()
-    {
-        PipeReader reader = _pipe.Reader;
-        MessageMark? next = null;
-        try
-        {
-            while (true)
-            {
-                ReadResult result = await reader.ReadAsync().ConfigureAwait(false);
-                ReadOnlySequence<byte> buffer = result.Buffer;
-                while (TryTakeMark(ref next, buffer.Length, out MessageMark mark))
-                {
-                    ReadOnlySequence<byte> message = buffer.Slice(0, mark.Written);
-                    if (mark.Skip == MessageSkip.Oversized)
-                    {
-                        _owner.OnError(new PusherMessageTooLargeException(mark.Length, _options.MaxMessageSize));
-                    }
-                    else if (mark.Skip == MessageSkip.Binary)
-                    {
-                        _owner.OnError(new PusherProtocolException($"A binary message of {mark.Length} bytes was skipped: Pusher messages are JSON text."));
-                    }
-                    else
-                    {
-                        ValueTask pending;
-                        try
-                        {
-                            pending = ProcessMessage(message);
-                        }
-                        catch (Exception e) when (e is not OutOfMemoryException)
-                        {
-                            // Defence in depth (the fuzzer drives ProcessMessage directly and finds these at the root):
-                            // one message the parser chokes on is skipped, the next one still routes.
-                            _owner.OnError(new PusherProtocolException($"A received frame of {message.Length} bytes was skipped: {e.GetType().Name}.", e));
-                            pending = ValueTask.CompletedTask;
-                        }
-
-                        if (!pending.IsCompletedSuccessfully)
-                        {
-                            await pending.ConfigureAwait(false);
-                        }
-                    }
-
-                    buffer = buffer.Slice(mark.Written);
-                }
-
-                reader.AdvanceTo(buffer.Start, buffer.End);
-                if (result.IsCompleted)
-                {
-                    break;
-                }
-            }
-        }
-        finally
-        {
-            await reader.CompleteAsync().ConfigureAwait(false);
-            ReturnBuffers();
-        }
-    }
-
     /// <summary>
-    /// Takes the next message whose bytes are all in the buffer. A mark whose bytes have not all arrived is held in
-    /// <paramref name="held"/> rather than peeked: ConcurrentQueue never reuses a segment that has been peeked, so a
-    /// TryPeek per message made a busy connection allocate new, ever larger queue segments.
+    /// Parses and routes one complete message given in segments (tests, the fuzzer and the benchmarks split messages
+    /// this way); joins them first when there is more than one.
     /// </summary>
-    private bool TryTakeMark(ref MessageMark? held, long available, out MessageMark mark)
+    internal ValueTask ProcessMessage(ReadOnlySequence<byte> message)
     {
-        if (held is null)
+        if (message.IsSingleSegment)
         {
-            if (!_marks.TryDequeue(out MessageMark dequeued))
-            {
-                mark = default;
-                return false;
-            }
-
-            held = dequeued;
+            return ProcessMessage(message.FirstSpan);
         }
 
-        mark = held.Value;
-        if (available < mark.Written)
-        {
-            return false;
-        }
-
-        held = null;
-        return true;
+        EnsureCapacity(ref _joinBuffer, (int)message.Length);
+        message.CopyTo(_joinBuffer);
+        return ProcessMessage(_joinBuffer.AsSpan(0, (int)message.Length));
     }
 
     /// <summary>Parses and routes one complete message. Internal so tests and benchmarks can drive it without a socket.</summary>
-    internal ValueTask ProcessMessage(ReadOnlySequence<byte> message)
+    internal ValueTask ProcessMessage(ReadOnlySpan<byte> span)
     {
-        ReadOnlySpan<byte> span;
-        if (message.IsSingleSegment)
-        {
-            span = message.FirstSpan;
-        }
-        else
-        {
-            EnsureCapacity(ref _joinBuffer, (int)message.Length);
-            message.CopyTo(_joinBuffer);
-            span = _joinBuffer.AsSpan(0, (int)message.Length);
-        }
-
         EnsureCapacity(ref _scratch, span.Length);
         if (!FrameParser.TryParse(span, _scratch, out ParsedFrame frame, out string? error))
         {
@@ -202,7 +118,7 @@ internal sealed partial class PusherConnection
         if (string.IsNullOrEmpty(socketId))
         {
             var error = new PusherProtocolException("pusher:connection_established carried no socket_id.");
-            _receiveError = error;
+            Fail(error);
             _established.TrySetException(error);
             Abort();
             return;
@@ -254,7 +170,7 @@ internal sealed partial class PusherConnection
         if (!_established.Task.IsCompleted && code is not null)
         {
             // A handshake refusal (pusher-js: processHandshake → getCloseAction).
-            _receiveError = error;
+            Fail(error);
             _established.TrySetException(error);
             Abort();
             return;

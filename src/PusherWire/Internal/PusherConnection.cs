@@ -1,25 +1,23 @@
-using System.Buffers;
-using System.Collections.Concurrent;
-using System.IO.Pipelines;
 using System.Net.WebSockets;
-using System.Text.Json;
 
 namespace PusherWire.Internal;
 
 /// <summary>
-/// One WebSocket's lifetime: the handshake and the session loop here; receive, parse, keepalive, send and close live in
-/// the partial files named for them. Formerly: the receive loop (socket → pipe), the parse loop (pipe → frames), keepalive
-/// and serialized sends. The client creates a new one for every (re)connect.
+/// One WebSocket's lifetime: the handshake and the session here; receive, parse, keepalive, send and close live in the
+/// partial files named for them. One task receives, parses and routes (see docs/performance.md for why the former
+/// socket → pipe → parser pair of tasks was dropped). The client creates a new one for every (re)connect.
 /// </summary>
 internal sealed partial class PusherConnection : IAsyncDisposable
 {
-    private const int ReceiveChunkSize = 8 * 1024;
+    /// <summary>The receive buffer's starting size; messages above it grow it for as long as they last.</summary>
+    private const int InitialReceiveSize = 16 * 1024;
+
+    /// <summary>A receive buffer grown past this is given back after its message.</summary>
+    private const int RetainedReceiveSize = 64 * 1024;
 
     private readonly IConnectionOwner _owner;
     private readonly PusherOptions _options;
     private readonly TimeProvider _time;
-    private readonly Pipe _pipe;
-    private readonly ConcurrentQueue<MessageMark> _marks = new();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly FrameWriter _frames = new();
     private readonly TaskCompletionSource _established = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -43,12 +41,6 @@ internal sealed partial class PusherConnection : IAsyncDisposable
         _owner = owner;
         _options = options;
         _time = options.TimeProvider;
-        long pause = Math.Max(options.MaxMessageSize * 4L, 1024 * 1024);
-        _pipe = new Pipe(new PipeOptions(
-            pauseWriterThreshold: pause,
-            resumeWriterThreshold: pause / 2,
-            minimumSegmentSize: 16 * 1024,
-            useSynchronizationContext: false));
     }
 
     /// <summary>The socket id from <c>pusher:connection_established</c>.</summary>
@@ -80,7 +72,9 @@ internal sealed partial class PusherConnection : IAsyncDisposable
                 ? await factory(uri, linked.Token).ConfigureAwait(false)
                 : await ConnectDefaultAsync(uri, linked.Token).ConfigureAwait(false);
             MarkActivity();
-            _completion = RunAsync();
+            // On the thread pool, not the caller's stack or context: a socket whose reads complete synchronously would
+            // otherwise run the whole session inside OpenAsync.
+            _completion = Task.Run(RunAsync);
             Task finished = await Task.WhenAny(_established.Task, _completion).WaitAsync(linked.Token).ConfigureAwait(false);
             if (finished != _established.Task)
             {
@@ -132,20 +126,18 @@ internal sealed partial class PusherConnection : IAsyncDisposable
 
     private async Task<SessionEnd> RunAsync()
     {
-        Task receive = Task.Run(ReceiveLoopAsync);
         try
         {
-            await ParseLoopAsync().ConfigureAwait(false);
+            await ReceiveLoopAsync().ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // A bug in the parse path must end this connection cleanly (and so reconnect), never leave the socket
+            // A bug in the receive path must end this connection cleanly (and so reconnect), never leave the socket
             // open with nobody reading it.
-            _receiveError ??= new PusherConnectionException($"The receive path failed: {e.GetType().Name}.", e);
+            Fail(new PusherConnectionException($"The receive path failed: {e.GetType().Name}.", e));
             Abort();
         }
 
-        await receive.ConfigureAwait(false);
         StopKeepalive();
         _lifetime.Cancel();
         _established.TrySetException(_receiveError ?? new PusherConnectionException("The connection closed during the handshake."));
@@ -161,4 +153,8 @@ internal sealed partial class PusherConnection : IAsyncDisposable
 
         return new SessionEnd(closeCode, null, error, _pongTimedOut);
     }
+
+    /// <summary>Records why the connection ended. The first reason wins: what follows from it (the abort, the failed
+    /// read) must not overwrite the cause.</summary>
+    private void Fail(PusherException error) => Interlocked.CompareExchange(ref _receiveError, error, null);
 }

@@ -106,6 +106,69 @@ public class ConnectionTests
     }
 
     [Test, CancelAfter(60_000)]
+    public async Task MessageJustUnderTheLimit_GrowsTheReceiveBuffer_AndTheNextSmallOnesStillArrive(CancellationToken ct)
+    {
+        // 16 KiB initial buffer, doubled per full read up to MaxMessageSize, given back after the message.
+        await using ClientHarness h = await ClientHarness.StartAsync(ct: ct);
+        var got = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var signal = new SemaphoreSlim(0);
+        h.Client.Subscribe("news").Bind("e", (in PusherEvent e) => { got.Enqueue(e.GetDataString()); signal.Release(); });
+        await h.Client.ConnectAsync(ct);
+        TestConnection server = await h.Server.WaitForConnectionAsync(0, ct);
+        await server.WaitForSubscriptionAsync("news", ct);
+        string big = "\"" + new string('z', h.Client.Options.MaxMessageSize - 100) + "\"";
+
+        await server.SendEventAsync("e", "news", big, ct);
+        await server.SendEventAsync("e", "news", "\"after\"", ct);
+        await server.SendEventAsync("e", "news", "\"again\"", ct);
+        for (int i = 0; i < 3; i++)
+        {
+            await signal.WaitAsync(ct);
+        }
+
+        Assert.That(got, Is.EqualTo(new[] { big, "\"after\"", "\"again\"" }));
+        Assert.That(h.Errors, Is.Empty);
+    }
+
+    [Test, CancelAfter(60_000)]
+    public async Task ReceiveIdle_IsRaisedAfterTheLastEventOfABurst_NeverDuringACallback(CancellationToken ct)
+    {
+        await using ClientHarness h = await ClientHarness.StartAsync(ct: ct);
+        int seen = 0, inCallback = 0, overlaps = 0;
+        var idleAfterAll = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.Client.Subscribe("news").Bind("e", (in PusherEvent _) =>
+        {
+            Interlocked.Increment(ref inCallback);
+            Interlocked.Increment(ref seen);
+            Interlocked.Decrement(ref inCallback);
+        });
+        h.Client.ReceiveIdle += (sender, _) =>
+        {
+            Assert.That(sender, Is.SameAs(h.Client));
+            if (Volatile.Read(ref inCallback) != 0)
+            {
+                Interlocked.Increment(ref overlaps);
+            }
+
+            if (Volatile.Read(ref seen) == 5)
+            {
+                idleAfterAll.TrySetResult();
+            }
+        };
+        await h.Client.ConnectAsync(ct);
+        TestConnection server = await h.Server.WaitForConnectionAsync(0, ct);
+        await server.WaitForSubscriptionAsync("news", ct);
+
+        for (int i = 0; i < 5; i++)
+        {
+            await server.SendEventAsync("e", "news", "{}", ct);
+        }
+
+        await idleAfterAll.Task.WaitAsync(ct);
+        Assert.That(overlaps, Is.Zero);
+    }
+
+    [Test, CancelAfter(60_000)]
     public async Task OversizedMessage_IsDiscardedAndReported_ConnectionKeepsWorking(CancellationToken ct)
     {
         await using ClientHarness h = await ClientHarness.StartAsync(configure: o => o with { MaxMessageSize = 4096 }, ct: ct);

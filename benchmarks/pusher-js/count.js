@@ -1,0 +1,28 @@
+// pusher-js counterpart of PusherWire.Consumer: counts events in a bind_global callback, reports "done N", waits for stdin.
+'use strict';
+const { parseArgs, connect, sinceBaseUs } = require('./common');
+
+const args = parseArgs(process.argv.slice(2));
+const count = Number(args.count);
+const base = args.base !== undefined ? BigInt(args.base) : null;
+const latencies = base === null ? null : new Array(count);
+let received = 0;
+
+const { pusher, channel } = connect(args);
+channel.bind_global((eventName, data) => {
+  if (eventName.startsWith('pusher:')) return;
+  if (latencies !== null && received < count) {
+    latencies[received] = sinceBaseUs(base) - Number(data.seq.slice(1));
+  }
+  if (++received === count) {
+    const lines = [`done ${received}`];
+    if (latencies !== null) {
+      latencies.sort((x, y) => x - y);
+      const p = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+      lines.push(`latency ${p(0.5)} ${p(0.9)} ${p(0.99)} ${p(0.999)} ${latencies[latencies.length - 1]}`);
+    }
+    process.stdout.write(lines.join('\n') + '\n');
+    process.stdin.resume();
+    process.stdin.on('end', () => { pusher.disconnect(); process.exit(0); });
+  }
+});
