@@ -76,7 +76,7 @@ for i in $(seq 1 "$iterations"); do
     if [ "$rc" -ne 0 ] && [ -z "$names" ]; then
       names="(exit code $rc, no test named: see $log)"
     fi
-    summary=$(grep -E '^(Passed|Failed)!' "$log" | sed -E 's/ - .*//' | tr -s ' ')
+    summary=$(grep -E '^(Passed|Failed)!' "$log" | sed -E 's/.*Failed: +([0-9]+), Passed: +([0-9]+).*/\2 passed, \1 failed/')
     load=$(cut -d' ' -f1-3 /proc/loadavg)
     if [ -n "$names" ]; then
       failed_runs=$((failed_runs + 1))

@@ -13,6 +13,22 @@ internal enum Output
 /// <summary>One client kind: a name, its command line, and whether it subscribes (the raw ceiling does not).</summary>
 internal sealed record ClientKind(string Name, Output Output, bool Subscribes, Func<Endpoint, int, long?, ProcessStartInfo> Command)
 {
+    /// <summary>The same client with extra environment variables (runtime knobs such as DOTNET_TieredPGO).</summary>
+    public ClientKind With(string suffix, params (string Name, string Value)[] environment) => this with
+    {
+        Name = $"{Name}, {suffix}",
+        Command = (e, n, b) =>
+        {
+            ProcessStartInfo info = Command(e, n, b);
+            foreach ((string name, string value) in environment)
+            {
+                info.Environment[name] = value;
+            }
+
+            return info;
+        },
+    };
+
     public static ClientKind? Find(IEnumerable<ClientKind> all, string name) => all.FirstOrDefault(k => k.Name == name);
 }
 
@@ -27,10 +43,14 @@ internal static class Clients
         string consumer = Path.Combine(root, "benchmarks/PusherWire.Consumer/bin/Release/net10.0/PusherWire.Consumer.dll");
         string cli = Path.Combine(root, "src/PusherWire.Cli/bin/Release/net10.0/PusherWire.Cli.dll");
         string js = Path.Combine(root, "benchmarks/pusher-js");
+        var library = new ClientKind("PusherWire (library)", Output.Done, true, (e, n, b) => Dotnet(consumer, Common(e, n, b)));
         var list = new List<ClientKind>
         {
-            new("PusherWire (library)", Output.Done, true, (e, n, b) => Dotnet(consumer, Common(e, n, b))),
+            library,
+            // What an application that sets <TieredPGO>false</TieredPGO> (as the CLI does) gets; see docs/performance.md.
+            library.With("TieredPGO off", ("DOTNET_TieredPGO", "0")),
             new("bare ClientWebSocket (ceiling)", Output.Done, false, (e, n, b) => Dotnet(consumer, [.. Common(e, n, b), "--raw"])),
+            new ClientKind("bare ClientWebSocket (ceiling)", Output.Done, false, (e, n, b) => Dotnet(consumer, [.. Common(e, n, b), "--raw"])).With("TieredPGO off", ("DOTNET_TieredPGO", "0")),
             new("pusherwire listen --format ndjson", Output.Lines, true, (e, _, _) => Dotnet(cli,
             [
                 "listen", "--no-tls", "--host", e.Host, "--port", $"{e.Port}", "--key", e.Key, "--auth-endpoint", e.Auth.ToString(),

@@ -17,8 +17,8 @@ public sealed record LoadSuiteOptions
     /// <summary>Events per throughput run. Default 200,000.</summary>
     public int BlastCount { get; init; } = 200_000;
 
-    /// <summary>Throughput runs per client; the median is reported. Default 3.</summary>
-    public int BlastRepeats { get; init; } = 3;
+    /// <summary>Throughput runs per client; the median is reported. Default 5.</summary>
+    public int BlastRepeats { get; init; } = 5;
 
     /// <summary>Events sent unmeasured first (JIT, pools, TCP windows). Default 20,000.</summary>
     public int Warmup { get; init; } = 20_000;
@@ -178,25 +178,26 @@ public static class LoadSuite
         var text = new System.Text.StringBuilder();
         BlastResult? ceiling = result.Blasts.FirstOrDefault(b => b.Client == LoadClientKind.RawWebSocket);
         text.AppendLine("Throughput: one connection, events sent back to back (median run)").AppendLine()
-            .AppendLine("| client | events | frame | events/s | MB/s | share of ceiling | process alloc/event | GC 0/1/2 | complete |")
-            .AppendLine("|---|---:|---:|---:|---:|---:|---:|---|---|");
+            .AppendLine("| client | events | frame | events/s | MB/s | share of ceiling | process alloc/event | client alloc/event (process − ceiling run) | GC 0/1/2 | complete |")
+            .AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---|---|");
         foreach (BlastResult b in result.Blasts)
         {
             string share = ceiling is null ? "-" : (b.EventsPerSecond / ceiling.EventsPerSecond).ToString("P0", Invariant);
             text.AppendLine(string.Create(Invariant,
-                $"| {Name(b.Client)} | {b.Sent:N0} | {b.FrameBytes:N0} B | {b.EventsPerSecond:N0} | {b.MegabytesPerSecond:N1} | {share} | {b.AllocatedBytesPerEvent:N0} B | {b.Gc.Gen0}/{b.Gc.Gen1}/{b.Gc.Gen2} | {Yes(b.Complete)} |"));
+                $"| {Name(b.Client)} | {b.Sent:N0} | {b.FrameBytes:N0} B | {b.EventsPerSecond:N0} | {b.MegabytesPerSecond:N1} | {share} | {b.AllocatedBytesPerEvent:N1} B | {Net(b.AllocatedBytesPerEvent, ceiling?.AllocatedBytesPerEvent, b.Client)} | {b.Gc.Gen0}/{b.Gc.Gen1}/{b.Gc.Gen2} | {Yes(b.Complete)} |"));
         }
 
         if (result.Latencies.Count > 0)
         {
             text.AppendLine().AppendLine("Latency: server send timestamp → handler, fixed rate").AppendLine()
-                .AppendLine("| client | rate | sent at | events | p50 | p90 | p99 | p99.9 | max | sender late by (max) | process alloc/event | complete |")
-                .AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+                .AppendLine("| client | rate | sent at | events | p50 | p90 | p99 | p99.9 | max | sender late by (max) | process alloc/event | client alloc/event (process − ceiling run) | complete |")
+                .AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
             foreach (LatencyResult l in result.Latencies)
             {
                 LatencySummary s = l.Latency;
+                LatencyResult? rawAtRate = result.Latencies.FirstOrDefault(r => r.Client == LoadClientKind.RawWebSocket && r.TargetRate == l.TargetRate);
                 text.AppendLine(string.Create(Invariant,
-                    $"| {Name(l.Client)} | {l.TargetRate:N0}/s | {l.AchievedRate:N0}/s | {l.Received:N0} | {Us(s.P50)} | {Us(s.P90)} | {Us(s.P99)} | {Us(s.P999)} | {Us(s.Max)} | {Us(l.MaxBehindSchedule)} | {(l.Sent > 0 ? l.Gc.AllocatedBytes / l.Sent : 0):N0} B | {Yes(l.Complete)} |"));
+                    $"| {Name(l.Client)} | {l.TargetRate:N0}/s | {l.AchievedRate:N0}/s | {l.Received:N0} | {Us(s.P50)} | {Us(s.P90)} | {Us(s.P99)} | {Us(s.P999)} | {Us(s.Max)} | {Us(l.MaxBehindSchedule)} | {PerEvent(l):N1} B | {Net(PerEvent(l), rawAtRate is null ? null : PerEvent(rawAtRate), l.Client)} | {Yes(l.Complete)} |"));
             }
         }
 
@@ -223,6 +224,15 @@ public static class LoadSuite
 
         return text.ToString();
     }
+
+    private static double PerEvent(LatencyResult l) => l.Sent > 0 ? (double)l.Gc.AllocatedBytes / l.Sent : 0;
+
+    /// <summary>
+    /// The client's share of the process-wide allocations: the ceiling run has the same in-process server, the same
+    /// frames and a read loop that allocates nothing per message, so its figure is the server's cost.
+    /// </summary>
+    private static string Net(double perEvent, double? ceilingPerEvent, LoadClientKind client) =>
+        client == LoadClientKind.RawWebSocket || ceilingPerEvent is not { } c ? "-" : string.Create(Invariant, $"{Math.Max(0, perEvent - c):N1} B");
 
     private static string Name(LoadClientKind kind) => kind == LoadClientKind.PusherWire ? "PusherWire" : "bare ClientWebSocket (ceiling)";
 

@@ -32,7 +32,8 @@ public static class ChatAppClientFactory
 
     /// <summary>
     /// The channel authorizer for ChatApp: POSTs to <see cref="ChatAppOptions.AuthEndpoint"/> with the token as the
-    /// <c>Authorization</c> header (a <see cref="ChatAppOptions.TokenProvider"/> is asked on every request and once more after a 401).
+    /// <c>Authorization</c> header (a <see cref="ChatAppOptions.TokenProvider"/> or <see cref="ChatAppOptions.TokenManager"/>
+    /// is asked on every request and once more after a 401; the manager is told which token was refused and renews it).
     /// </summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     public static HttpChannelAuthorizer CreateAuthorizer(ChatAppOptions options)
@@ -44,7 +45,16 @@ public static class ChatAppClientFactory
             AllowInsecureTransport = options.AllowInsecureTransport,
             HttpClient = options.AuthHttpClient,
         };
-        if (options.TokenProvider is { } provider)
+        if (options.TokenManager is { } manager)
+        {
+            // A 401 tells the manager which token was refused, so the authorizer's one retry carries a refreshed token.
+            authOptions = authOptions with
+            {
+                AuthorizationProvider = ct => ProvideAsync(manager.GetAccessTokenAsync, ct),
+                AuthorizationRejected = manager.ReportRejectedAsync,
+            };
+        }
+        else if (options.TokenProvider is { } provider)
         {
             authOptions = authOptions with { AuthorizationProvider = ct => ProvideAsync(provider, ct) };
         }

@@ -27,15 +27,22 @@ public sealed record ChatAppOptions
 
     /// <summary>
     /// The access token from ChatApp's <c>v1.tokens.make</c>, sent as the <c>Authorization</c> header of every channel
-    /// authorization. Set this or <see cref="TokenProvider"/>, not both.
+    /// authorization. Set exactly one of this, <see cref="TokenProvider"/> and <see cref="TokenManager"/>.
     /// </summary>
     public string? Token { get; init; }
 
     /// <summary>
     /// Produces the access token; asked on every channel authorization (every subscribe and every reconnect) and once
-    /// more after a 401, so refreshed tokens are picked up. Set this or <see cref="Token"/>, not both.
+    /// more after a 401, so refreshed tokens are picked up. Set exactly one of this, <see cref="Token"/> and <see cref="TokenManager"/>.
     /// </summary>
     public Func<CancellationToken, ValueTask<string>>? TokenProvider { get; init; }
+
+    /// <summary>
+    /// Keeps the token pair alive (refresh ahead of expiry and after a 401, make as a fallback, persistence): the
+    /// authorizer asks it for the token and tells it which token a 401 refused. Set exactly one of <see cref="Token"/>,
+    /// <see cref="TokenProvider"/> and this. The caller owns (and disposes) it.
+    /// </summary>
+    public ChatAppTokenManager? TokenManager { get; init; }
 
     /// <summary>The WebSocket host. Default <see cref="DefaultHost"/>.</summary>
     public string Host { get; init; } = DefaultHost;
@@ -64,9 +71,9 @@ public sealed record ChatAppOptions
     /// <summary>Throws <see cref="ArgumentException"/> when the settings are unusable. Messages never contain the token.</summary>
     public void Validate()
     {
-        if ((Token is null) == (TokenProvider is null))
+        if ((Token is null ? 0 : 1) + (TokenProvider is null ? 0 : 1) + (TokenManager is null ? 0 : 1) != 1)
         {
-            throw new ArgumentException("Set exactly one of ChatAppOptions.Token and ChatAppOptions.TokenProvider.", nameof(Token));
+            throw new ArgumentException("Set exactly one of ChatAppOptions.Token, ChatAppOptions.TokenProvider and ChatAppOptions.TokenManager.", nameof(Token));
         }
 
         if (Token is not null)
@@ -112,7 +119,7 @@ public sealed record ChatAppOptions
     {
         builder.Append($"Host = {Host}, Port = {Port}, UseTls = {UseTls}, Key = {Key}, AuthEndpoint = {AuthEndpoint}, ")
                .Append($"AllowInsecureTransport = {AllowInsecureTransport}, Token = {(Token is null ? "null" : "***")}, ")
-               .Append($"TokenProvider = {(TokenProvider is null ? "null" : "set")}");
+               .Append($"TokenProvider = {(TokenProvider is null ? "null" : "set")}, TokenManager = {(TokenManager is null ? "null" : "set")}");
         return true;
     }
 }

@@ -63,8 +63,14 @@ public static class PusherWireServiceCollectionExtensions
 
     /// <summary>
     /// A client for ChatApp, configured from <paramref name="configuration"/>: only <c>Token</c> (or
-    /// <paramref name="tokenProvider"/>) is required; host, port, key and auth endpoint default to ChatApp's.
+    /// <paramref name="tokenProvider"/>, or a <see cref="ChatAppTokenManager"/> registered in the container) is required;
+    /// host, port, key and auth endpoint default to ChatApp's.
     /// </summary>
+    /// <remarks>
+    /// The token source, first match wins: <paramref name="tokenProvider"/>; a registered <see cref="ChatAppTokenManager"/>
+    /// (refreshes the pair ahead of expiry and after a 401, so the service outlives the 24-hour access token);
+    /// <c>Token</c> from configuration.
+    /// </remarks>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The section, e.g. <c>builder.Configuration.GetSection("ChatApp")</c>.</param>
     /// <param name="tokenProvider">
@@ -87,10 +93,14 @@ public static class PusherWireServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(settings);
         return services.AddClient(settings, sp =>
         {
+            // A registered ChatAppTokenManager keeps the pair alive (refresh ahead of expiry and after a 401, make as
+            // the fallback); an explicit tokenProvider still wins, and configuration's Token is the last resort.
+            ChatAppTokenManager? manager = tokenProvider is null ? sp.GetService<ChatAppTokenManager>() : null;
             var chatApp = new ChatAppOptions
             {
-                Token = tokenProvider is null ? settings.Token : null,
+                Token = tokenProvider is null && manager is null ? settings.Token : null,
                 TokenProvider = tokenProvider is null ? null : ct => tokenProvider(sp, ct),
+                TokenManager = manager,
                 Host = settings.Host ?? ChatAppOptions.DefaultHost,
                 Port = settings.Port ?? ChatAppOptions.DefaultPort,
                 UseTls = settings.UseTls ?? true,
@@ -98,9 +108,9 @@ public static class PusherWireServiceCollectionExtensions
                 AuthEndpoint = settings.AuthEndpoint ?? new Uri(ChatAppOptions.DefaultAuthEndpoint),
                 AllowInsecureTransport = settings.AllowInsecureTransport,
             };
-            if (chatApp.Token is null && chatApp.TokenProvider is null)
+            if (chatApp.Token is null && chatApp.TokenProvider is null && chatApp.TokenManager is null)
             {
-                throw new InvalidOperationException("ChatApp: no access token. Set 'Token' in the configuration section (or the CHATAPP_TOKEN-style environment variable mapped to it), or pass a tokenProvider to AddChatApp.");
+                throw new InvalidOperationException("ChatApp: no access token. Set 'Token' in the configuration section (or the CHATAPP_TOKEN-style environment variable mapped to it), pass a tokenProvider to AddChatApp, or register a ChatAppTokenManager.");
             }
 
             return ChatAppClientFactory.CreatePusherOptions(chatApp) with

@@ -7,8 +7,9 @@ namespace PusherWire.Testing;
 
 /// <summary>
 /// The server's <c>/broadcasting/auth</c>: a Laravel-style channel authorization endpoint. It checks the
-/// <c>Authorization</c> header (401), asks <see cref="PusherTestServerOptions.AuthorizeChannel"/> (403), and answers
-/// <c>{"auth":"key:signature"}</c>, plus <c>channel_data</c> for presence channels and <c>shared_secret</c> for encrypted ones.
+/// <c>Authorization</c> header (401; against the issued tokens when the token API is on), asks
+/// <see cref="PusherTestServerOptions.AuthorizeChannel"/> (403), and answers <c>{"auth":"key:signature"}</c>, plus
+/// <c>channel_data</c> for presence channels and <c>shared_secret</c> for encrypted ones.
 /// </summary>
 internal static class AuthEndpointHandler
 {
@@ -20,7 +21,9 @@ internal static class AuthEndpointHandler
             : FormCollection.Empty;
         string socketId = form["socket_id"].ToString();
         string channel = form["channel_name"].ToString();
-        bool authorized = options.RequiredAuthorization is null || HeaderEquals(context.Request.Headers.Authorization.ToString(), options.RequiredAuthorization);
+        bool authorized = server.Tokens is { } tokens
+            ? tokens.IsAccessTokenValid(context.Request.Headers.Authorization.ToString())
+            : options.RequiredAuthorization is null || HeaderEquals(context.Request.Headers.Authorization.ToString(), options.RequiredAuthorization);
         var request = new TestAuthRequest(socketId, channel, authorized, form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal));
         record(request);
 
@@ -32,7 +35,9 @@ internal static class AuthEndpointHandler
 
         if (!authorized)
         {
-            await WriteAsync(context, StatusCodes.Status401Unauthorized, """{"message":"Unauthenticated."}""").ConfigureAwait(false);
+            // With the token API on, an expired or unknown access token is refused the way ChatApp refuses it.
+            server.Tokens?.CountRefusedAuthorization();
+            await WriteAsync(context, StatusCodes.Status401Unauthorized, server.Tokens is null ? """{"message":"Unauthenticated."}""" : TokenEndpointHandler.InvalidTokenBody).ConfigureAwait(false);
             return;
         }
 

@@ -46,10 +46,17 @@ public sealed partial class PusherTestServer : IAsyncDisposable
     {
         _app = app;
         Options = options;
+        Tokens = options.TokenEndpoints is { } tokens ? new TestTokenAuthority(tokens) : null;
     }
 
     /// <summary>The settings in use.</summary>
     public PusherTestServerOptions Options { get; }
+
+    /// <summary>The issued tokens and token API counters, or null unless <see cref="PusherTestServerOptions.TokenEndpoints"/> is set.</summary>
+    public TestTokenAuthority? Tokens { get; }
+
+    /// <summary>The base of the token API (<c>http://127.0.0.1:port</c>; the paths are <c>/v1/tokens</c>, <c>/v1/tokens/refresh</c>, <c>/v1/tokens/check</c>).</summary>
+    public Uri ApiBase => new($"http://{Host}:{Port}");
 
     /// <summary>The host to connect to: <c>127.0.0.1</c>.</summary>
     public string Host { get; } = IPAddress.Loopback.ToString();
@@ -235,6 +242,12 @@ public sealed partial class PusherTestServer : IAsyncDisposable
     private async Task HandleAsync(HttpContext context, RequestDelegate next)
     {
         string path = context.Request.Path.Value ?? "";
+        if (Tokens is { } tokens && TokenEndpointHandler.Match(path, context.Request.Method) is { } operation)
+        {
+            await TokenEndpointHandler.HandleAsync(tokens, operation, context).ConfigureAwait(false);
+            return;
+        }
+
         if (path.EndsWith(AuthPath, StringComparison.Ordinal) && HttpMethods.IsPost(context.Request.Method))
         {
             await AuthEndpointHandler.HandleAsync(this, context, RecordAuthRequest).ConfigureAwait(false);

@@ -26,6 +26,13 @@ public sealed record PusherTestServerOptions
     /// </summary>
     public string? RequiredAuthorization { get; init; }
 
+    /// <summary>
+    /// Turns on the token API (make, refresh, check; see <see cref="TestTokenEndpointsOptions"/>) and makes the auth
+    /// endpoint accept only issued, unexpired access tokens, in place of <see cref="RequiredAuthorization"/>. Null (the
+    /// default) leaves both off.
+    /// </summary>
+    public TestTokenEndpointsOptions? TokenEndpoints { get; init; }
+
     /// <summary>Decides which channels the auth endpoint signs; a refused one gets 403. Null signs every channel.</summary>
     public Func<string, bool>? AuthorizeChannel { get; init; }
 
@@ -74,7 +81,7 @@ public sealed record PusherTestServerOptions
     {
         // The secret and the required token are credentials: never printed.
         builder.Append($"AppKey = {AppKey}, ActivityTimeoutSeconds = {ActivityTimeoutSeconds}, AutoPong = {AutoPong}, ")
-               .Append($"RequiredAuthorization = {(RequiredAuthorization is null ? "null" : "***")}, Port = {Port}");
+               .Append($"RequiredAuthorization = {(RequiredAuthorization is null ? "null" : "***")}, TokenEndpoints = {(TokenEndpoints is null ? "off" : "on")}, Port = {Port}");
         return true;
     }
 }

@@ -41,12 +41,4 @@ public sealed partial class PusherChannel
             return _decryptor?.TryOpen(nonce, ciphertext, plaintext);
         }
     }
-
-    private void ThrowIfEncrypted()
-    {
-        if (IsEncrypted)
-        {
-            throw new InvalidOperationException($"Client events are not supported on encrypted channels ('{Name}'), as in pusher-js.");
-        }
-    }
 }

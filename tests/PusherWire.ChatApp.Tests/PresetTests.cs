@@ -68,7 +68,7 @@ public class PresetTests
     public void TokenSettings_AreValidated()
     {
         var neither = Assert.Throws<ArgumentException>(() => ChatAppClientFactory.CreatePusherOptions(new ChatAppOptions()));
-        Assert.That(neither.Message, Does.StartWith("Set exactly one of ChatAppOptions.Token and ChatAppOptions.TokenProvider."));
+        Assert.That(neither.Message, Does.StartWith("Set exactly one of ChatAppOptions.Token, ChatAppOptions.TokenProvider and ChatAppOptions.TokenManager."));
         Assert.Throws<ArgumentException>(() => ChatAppClientFactory.CreatePusherOptions(new ChatAppOptions { Token = Sentinel, TokenProvider = _ => ValueTask.FromResult("x") }));
         Assert.That(Assert.Throws<ArgumentException>(() => new ChatAppOptions { Token = " " }.Validate()).Message, Does.StartWith("The ChatApp token is empty."));
         Assert.Throws<ArgumentException>(() => new ChatAppOptions { Token = Sentinel, Port = 0 }.Validate());

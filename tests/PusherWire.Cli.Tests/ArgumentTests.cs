@@ -36,6 +36,12 @@ public class ArgumentTests
         yield return Case("must be positive (got -3)", "listen", "--user", "-3");
         yield return Case("--count must be 0 (no limit) or more (got -1)", "demo", "--count", "-1");
         yield return Case("--rate must be above 0", "demo", "--rate", "0");
+        yield return Case("Nothing to listen to", "bridge");
+        yield return Case("--nats must be an absolute nats://", "bridge", "--user", "1", "--nats", $"http://user:{Secret}@host:4222");
+        yield return Case("SubjectPrefix", "bridge", "--user", "1", "--subject-prefix", "a.*");
+        yield return Case("Stream.Name", "bridge", "--user", "1", "--stream", "A.B");
+        yield return Case("--max-queued must be between 1 and", "bridge", "--user", "1", "--max-queued", "0");
+        yield return Case("--status-interval must be a number of seconds above 0", "bridge", "--user", "1", "--status-interval", "0");
         yield return Case("--rate must be above 0", "serve", "--rate", "-1");
         yield return Case("--port must be between 0 and 65535 (got -1)", "serve", "--port", "-1");
         yield return Case("--token must be non-empty and on one line", "serve", "--token", " ");

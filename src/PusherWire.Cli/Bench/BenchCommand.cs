@@ -16,7 +16,7 @@ internal static class BenchCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var count = new Option<int>("--count") { Description = "Events per throughput run", DefaultValueFactory = _ => 200_000 };
-        var repeats = new Option<int>("--repeats") { Description = "Throughput runs per client (the median is shown)", DefaultValueFactory = _ => 3 };
+        var repeats = new Option<int>("--repeats") { Description = "Throughput runs per client (the median is shown)", DefaultValueFactory = _ => 5 };
         var rates = new Option<string>("--rates") { Description = "Comma-separated fixed rates (events/s) for the latency runs; empty to skip", DefaultValueFactory = _ => "10000,100000" };
         var seconds = new Option<double>("--seconds") { Description = "Length of each latency run", DefaultValueFactory = _ => 3 };
         var noCeiling = new Option<bool>("--no-ceiling") { Description = "Skip the bare ClientWebSocket baseline" };

@@ -1,6 +1,5 @@
 using PusherWire.Authorization;
 using PusherWire.Cli.Output;
-using PusherWire.Encryption;
 
 namespace PusherWire.Cli.Listen;
 
@@ -10,45 +9,7 @@ internal static class ListenRunner
     public static async Task<int> RunAsync(ListenSettings settings, TextWriter stdout, Stream? rawStdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         using var output = new EventWriter(stdout, settings.Format, rawStdout);
-        HttpChannelAuthorizer authorizer;
-        PusherOptions options;
-        try
-        {
-            authorizer = new HttpChannelAuthorizer(new HttpChannelAuthorizerOptions(settings.AuthEndpoint)
-            {
-                Headers = settings.Headers,
-                AuthorizationProvider = settings.Token is { } token ? _ => ValueTask.FromResult(token) : null,
-                AllowInsecureTransport = !settings.UseTls,
-            });
-            options = new PusherOptions(settings.Key)
-            {
-                Host = settings.Host,
-                Port = settings.Port,
-                Path = settings.Path,
-                UseTls = settings.UseTls,
-                AllowInsecureTransport = !settings.UseTls,
-                Authorizer = authorizer,
-                // private-encrypted- channels are decrypted transparently; libsodium is loaded only when one is asked for.
-                Encryption = settings.Channels.Any(c => c.StartsWith("private-encrypted-", StringComparison.Ordinal)) ? new SodiumChannelEncryption() : null,
-            };
-            options = options with
-            {
-                ActivityTimeout = settings.ActivityTimeout ?? options.ActivityTimeout,
-                PongTimeout = settings.PongTimeout ?? options.PongTimeout,
-            };
-            options.Validate();
-        }
-        catch (PlatformNotSupportedException e)
-        {
-            // libsodium has no native build for this runtime: encrypted channels cannot be listened to here.
-            throw new CliArgumentException(e.Message);
-        }
-        catch (ArgumentException e)
-        {
-            // PusherOptions/authorizer validation (key, host, path...): the messages carry no token.
-            throw new CliArgumentException(e.Message);
-        }
-
+        (HttpChannelAuthorizer authorizer, PusherOptions options) = ListenClientOptions.Create(settings);
         using (authorizer)
         {
             return await new Session(settings, output, options).RunAsync(stderr, cancellationToken).ConfigureAwait(false);
@@ -97,7 +58,7 @@ internal static class ListenRunner
             client.Error += (_, error) =>
             {
                 // Channel failures are reported once each, as subscription_error.
-                if (!Decided && !_silenced && error is not ChannelAuthorizationException)
+                if (!Decided && !_silenced && error is not (ChannelAuthorizationException or PusherSubscriptionException or PusherSignInException))
                 {
                     if (error is PusherServerErrorException { Code: { } code } serverError)
                     {
@@ -131,6 +92,14 @@ internal static class ListenRunner
                     throw new CliArgumentException($"--channel: {e.Message}");
                 }
 
+                channel.BindAll(OnEvent); // only the channels we asked for (pusher-js delivers the rest to global handlers only)
+                if (channel.Members is { } members)
+                {
+                    channel.RosterChanged += (_, _) => Print(() => output.Members(name, members));
+                    channel.MemberAdded += (_, e) => Print(() => output.MemberAdded(name, e.Member));
+                    channel.MemberRemoved += (_, e) => Print(() => output.MemberRemoved(name, e.Member));
+                }
+
                 channel.Subscribed += (_, _) =>
                 {
                     lock (refused)
@@ -156,7 +125,7 @@ internal static class ListenRunner
                         output.SubscriptionError(name, error);
                         refused.Add(name);
                         // A channel that failed before a reconnect and is pending again does not count.
-                        everyChannelRefused = refused.Count == client.Channels.Count && client.Channels.All(c => c.State == SubscriptionState.Failed);
+                        everyChannelRefused = settings.UserAuthEndpoint is null && refused.Count == client.Channels.Count && client.Channels.All(c => c.State == SubscriptionState.Failed);
                     }
 
                     if (everyChannelRefused)
@@ -166,21 +135,21 @@ internal static class ListenRunner
                 };
             }
 
-            using IDisposable binding = client.BindGlobal((in PusherEvent e) =>
+            if (settings.UserAuthEndpoint is not null)
             {
-                if (Decided)
+                PusherUser user = client.SignIn();
+                user.BindAll(OnEvent); // #server-to-user-{id}: counted by --count like channel events
+                user.SignedIn += (_, _) => Print(() => output.SignedIn(user.Id ?? ""));
+                user.WatchlistEvent += (_, e) => Print(() => output.Watchlist(e));
+                user.SignInFailed += (_, error) =>
                 {
-                    return;
-                }
-
-                bool application = !e.EventName.StartsWith("pusher:"u8);
-                int received = application ? Interlocked.Increment(ref _received) : Volatile.Read(ref _received);
-                output.Event(e);
-                if (application && received >= settings.Count)
-                {
-                    Decide(ExitCodes.Ok, null);
-                }
-            });
+                    Print(() => output.Error(error));
+                    if (settings.Channels.Count == 0)
+                    {
+                        Decide(ExitCodes.Fatal, "the sign-in failed and nothing else is subscribed");
+                    }
+                };
+            }
 
             using var timeout = new CancellationTokenSource(settings.Timeout ?? Timeout.InfiniteTimeSpan);
             using CancellationTokenRegistration onTimeout = timeout.Token.Register(() => Decide(ExitCodes.Timeout, null));
@@ -213,6 +182,33 @@ internal static class ListenRunner
 
             output.FlushIdle();
             return code;
+        }
+
+        /// <summary>One application or pusher: event of a channel we subscribed or of the signed-in user.</summary>
+        private void OnEvent(in PusherEvent e)
+        {
+            // Roster and subscription bookkeeping have records of their own (members, subscribed).
+            if (Decided || e.EventName.SequenceEqual("pusher:subscription_succeeded"u8) || e.EventName.SequenceEqual("pusher:subscription_count"u8) ||
+                e.EventName.SequenceEqual("pusher:member_added"u8) || e.EventName.SequenceEqual("pusher:member_removed"u8))
+            {
+                return;
+            }
+
+            bool application = !e.EventName.StartsWith("pusher:"u8);
+            int received = application ? Interlocked.Increment(ref _received) : Volatile.Read(ref _received);
+            output.Event(e);
+            if (application && received >= settings.Count)
+            {
+                Decide(ExitCodes.Ok, null);
+            }
+        }
+
+        private void Print(Action write)
+        {
+            if (!Decided && !_silenced)
+            {
+                write();
+            }
         }
 
         private void Decide(int code, string? fatalReason)

@@ -20,6 +20,12 @@ internal sealed record ListenSettings
 
     public string? Token { get; init; }
 
+    /// <summary>The user auth endpoint for sign-in (<c>--user-auth-endpoint</c>); null = no sign-in.</summary>
+    public Uri? UserAuthEndpoint { get; init; }
+
+    /// <summary>Set by --token-file/--email: renews the token (the caller owns it). Replaces <see cref="Token"/>.</summary>
+    public PusherWire.ChatApp.ChatAppTokenManager? TokenManager { get; init; }
+
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
 
     public IReadOnlyList<string> Channels { get; init; } = [];
@@ -40,7 +46,7 @@ internal sealed record ListenSettings
     private bool PrintMembers(StringBuilder builder)
     {
         builder.Append($"Key = {Key}, Host = {Host}, Port = {Port}, UseTls = {UseTls}, AuthEndpoint = {AuthEndpoint}, ")
-               .Append($"Token = {(Token is null ? "none" : "***")}, Headers = [{string.Join(", ", Headers.Keys)}], Channels = [{string.Join(", ", Channels)}]");
+               .Append($"Token = {(Token is null ? "none" : "***")}, TokenManager = {(TokenManager is null ? "none" : "set")}, Headers = [{string.Join(", ", Headers.Keys)}], Channels = [{string.Join(", ", Channels)}]");
         return true;
     }
 }

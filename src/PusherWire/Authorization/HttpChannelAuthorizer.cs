@@ -28,7 +28,7 @@ public sealed class HttpChannelAuthorizer : IChannelAuthorizer, IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         var settings = new AuthEndpointSettings(_options.Endpoint, _options.Headers, _options.HeadersProvider, _options.AuthorizationProvider,
-            _options.Timeout, _options.MaxResponseBytes, _options.TimeProvider, _options.HttpClient);
+            _options.Timeout, _options.MaxResponseBytes, _options.TimeProvider, _options.HttpClient, _options.AuthorizationRejected);
         byte[] body;
         try
         {

@@ -21,6 +21,13 @@ public sealed record HttpChannelAuthorizerOptions(Uri Endpoint)
     /// </summary>
     public Func<CancellationToken, ValueTask<string>>? AuthorizationProvider { get; init; }
 
+    /// <summary>
+    /// Told which <see cref="AuthorizationProvider"/> value an endpoint refused with 401, before the provider is asked
+    /// again for the one retry, so a token cache can drop exactly that token (and concurrent refusals of the same token
+    /// lead to one refresh). Never printed.
+    /// </summary>
+    public Func<string, CancellationToken, ValueTask>? AuthorizationRejected { get; init; }
+
     /// <summary>Extra form fields sent next to <c>socket_id</c> and <c>channel_name</c> (pusher-js's <c>params</c>).</summary>
     public IReadOnlyDictionary<string, string> Params { get; init; } = new Dictionary<string, string>();
 
@@ -48,6 +55,7 @@ public sealed record HttpChannelAuthorizerOptions(Uri Endpoint)
         builder.Append($"Endpoint = {Endpoint}, Headers = [{string.Join(", ", Headers.Keys)}], ")
                .Append($"HeadersProvider = {(HeadersProvider is null ? "null" : "set")}, ")
                .Append($"AuthorizationProvider = {(AuthorizationProvider is null ? "null" : "set")}, ")
+               .Append($"AuthorizationRejected = {(AuthorizationRejected is null ? "null" : "set")}, ")
                .Append($"Params = [{string.Join(", ", Params.Keys)}], Timeout = {Timeout}");
         return true;
     }

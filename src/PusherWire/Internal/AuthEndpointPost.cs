@@ -14,7 +14,8 @@ internal readonly record struct AuthEndpointSettings(
     TimeSpan Timeout,
     int MaxResponseBytes,
     TimeProvider TimeProvider,
-    HttpClient? HttpClient);
+    HttpClient? HttpClient,
+    Func<string, CancellationToken, ValueTask>? AuthorizationRejected = null);
 
 /// <summary>A failed POST: the kind, the HTTP status when there was one, and a message that quotes nothing secret.</summary>
 internal sealed class AuthEndpointException(ChannelAuthorizationFailure failure, int? statusCode, string message, Exception? inner = null)
@@ -60,20 +61,26 @@ internal static class AuthEndpointPost
     public static async Task<byte[]> SendAsync(AuthEndpointSettings settings, IReadOnlyList<KeyValuePair<string, string>> form, CancellationToken cancellationToken)
     {
         bool canRefresh = settings.AuthorizationProvider is not null || settings.HeadersProvider is not null;
+        var sent = new SentAuthorization();
         for (int attempt = 0; ; attempt++)
         {
             try
             {
-                return await SendOnceAsync(settings, form, cancellationToken).ConfigureAwait(false);
+                return await SendOnceAsync(settings, form, sent, cancellationToken).ConfigureAwait(false);
             }
             catch (AuthEndpointException e) when (e.StatusCode == 401 && canRefresh && attempt == 0)
             {
-                // The token may have expired between requests: the providers are asked again on the retry.
+                // The token may have expired between requests: the providers are asked again on the retry, and a token
+                // cache is told first which token was refused so that it refreshes exactly that one.
+                if (settings.AuthorizationRejected is { } rejected && sent.Value is { } refused)
+                {
+                    await rejected(refused, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
     }
 
-    private static async Task<byte[]> SendOnceAsync(AuthEndpointSettings settings, IReadOnlyList<KeyValuePair<string, string>> form, CancellationToken cancellationToken)
+    private static async Task<byte[]> SendOnceAsync(AuthEndpointSettings settings, IReadOnlyList<KeyValuePair<string, string>> form, SentAuthorization sent, CancellationToken cancellationToken)
     {
         using var timeout = new CancellationTokenSource(settings.Timeout, settings.TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
@@ -101,6 +108,7 @@ internal static class AuthEndpointPost
             if (settings.AuthorizationProvider is { } tokenProvider)
             {
                 string token = await tokenProvider(linked.Token).ConfigureAwait(false);
+                sent.Value = token;
                 message.Headers.Remove("Authorization");
                 message.Headers.TryAddWithoutValidation("Authorization", token);
             }
@@ -170,6 +178,12 @@ internal static class AuthEndpointPost
                 total += read;
             }
         }
+    }
+
+    /// <summary>The Authorization value of the last attempt (a class so the async send can set it for the retry loop).</summary>
+    private sealed class SentAuthorization
+    {
+        public string? Value { get; set; }
     }
 
     private static AuthEndpointException TooLarge(int limit) =>

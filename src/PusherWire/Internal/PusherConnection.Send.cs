@@ -5,6 +5,9 @@ namespace PusherWire.Internal;
 // Serialized sends (ClientWebSocket allows one at a time) bounded by SendTimeout.
 internal sealed partial class PusherConnection
 {
+    // The send the timeout is watching, once it has gone asynchronous (one at a time: under _sendLock).
+    private Task? _sendInFlight;
+
     /// <summary>
     /// Builds a frame with the connection's reused writer and sends it; one send at a time (ClientWebSocket allows no
     /// more). A send that fails or times out aborts the socket, so the client reconnects instead of running on a
@@ -44,7 +47,20 @@ internal sealed partial class PusherConnection
             }
 
             ReadOnlyMemory<byte> frame = build(_frames);
-            await socket.SendAsync(frame, WebSocketMessageType.Text, true, _lifetime.Token).ConfigureAwait(false);
+            ValueTask send = socket.SendAsync(frame, WebSocketMessageType.Text, true, _lifetime.Token);
+            if (!send.IsCompleted)
+            {
+                // Visible to the timeout: a send that has finished but whose continuation has not run yet (a busy
+                // thread pool, or a fake clock jumping past SendTimeout) is not a stuck send.
+                Task pending = send.AsTask();
+                Volatile.Write(ref _sendInFlight, pending);
+                await pending.ConfigureAwait(false);
+            }
+            else
+            {
+                await send.ConfigureAwait(false);
+            }
+
             return true;
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
@@ -59,13 +75,14 @@ internal sealed partial class PusherConnection
         }
         finally
         {
+            Volatile.Write(ref _sendInFlight, null);
             _sendLock.Release();
         }
     }
 
     private void OnSendTimeout()
     {
-        if (_lifetime.IsCancellationRequested)
+        if (_lifetime.IsCancellationRequested || Volatile.Read(ref _sendInFlight) is { IsCompleted: true })
         {
             return;
         }

@@ -95,6 +95,24 @@ public class HttpChannelAuthorizerTests
         Assert.That(result.Auth, Is.EqualTo("k:fresh"));
     }
 
+    [Test, CancelAfter(10_000)]
+    public async Task Unauthorized_TellsAuthorizationRejected_WhichValueWasRefused_BeforeTheRetry(CancellationToken ct)
+    {
+        Respond(401, """{"message":"Unauthenticated."}""");
+        var events = new List<string>();
+        int calls = 0;
+        using var authorizer = Create(o => o with
+        {
+            AuthorizationProvider = _ => { events.Add("provide"); return ValueTask.FromResult("t" + ++calls); },
+            AuthorizationRejected = (refused, _) => { events.Add("rejected " + refused); return ValueTask.CompletedTask; },
+        });
+
+        await Assert.ThrowsAsync<ChannelAuthorizationException>(async () => await authorizer.AuthorizeAsync(new("1.1", "private-a"), ct));
+
+        Assert.That(events, Is.EqualTo(new[] { "provide", "rejected t1", "provide" }), "told once, about the first value, before asking again");
+        Assert.That(authorizer.ToString(), Does.Contain("AuthorizationRejected = set"));
+    }
+
     [TestCase(403)]
     [TestCase(404)]
     [TestCase(500)]

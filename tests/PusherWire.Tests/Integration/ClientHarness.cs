@@ -102,8 +102,10 @@ internal sealed class ClientHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The server goes first (as in the reliability Rig): the client's close handshake then ends with the network,
+        // never waiting for a CloseTimeout on a fake clock that nobody advances any more.
+        await Server.DisposeAsync();
         await Client.DisposeAsync();
         Authorizer.Dispose();
-        await Server.DisposeAsync();
     }
 }
