@@ -136,7 +136,13 @@ public class TokenCommandTests
             ["listen", "--no-tls", "--host", server.Host, "--port", server.Port.ToString(CultureInfo.InvariantCulture), "--auth-endpoint", server.AuthEndpoint.ToString(),
              "--format", "ndjson", "--company", "2224", "--count", "1", "--token-file", TokenFile, "--api-base", server.ApiBase.ToString()], ct);
 
-        TestConnection connection = await server.WaitForConnectionAsync(0, ct);
+        Task<TestConnection> connecting = server.WaitForConnectionAsync(0, ct);
+        if (await Task.WhenAny(connecting, cli.Run) != connecting)
+        {
+            Assert.Fail($"listen exited with {await cli.Run} before connecting: {cli.AllOutput}");
+        }
+
+        TestConnection connection = await connecting;
         await connection.WaitForSubscriptionAsync(channel, ct);
         await server.PublishAsync(channel, "employeeStatus", """{"payload":{"data":[],"meta":{}}}""", ct);
         int exit = await cli.Run.WaitAsync(ct);
