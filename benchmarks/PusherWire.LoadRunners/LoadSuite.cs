@@ -71,10 +71,18 @@ public static class LoadSuite
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     /// <summary>Runs the suite, writing progress and tables to <paramref name="output"/>.</summary>
-    public static async Task<LoadSuiteResult> RunAsync(LoadSuiteOptions options, TextWriter output, CancellationToken cancellationToken = default)
+    public static Task<LoadSuiteResult> RunAsync(LoadSuiteOptions options, TextWriter output, CancellationToken cancellationToken = default) =>
+        RunAsync(options, output, output, cancellationToken);
+
+    /// <summary>
+    /// Runs the suite: the machine line and the result tables go to <paramref name="output"/>, the per-run progress
+    /// lines to <paramref name="progress"/> (the CLI passes stderr, so stdout holds only results).
+    /// </summary>
+    public static async Task<LoadSuiteResult> RunAsync(LoadSuiteOptions options, TextWriter output, TextWriter progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(progress);
         await output.WriteLineAsync($"machine: {MachineInfo.Describe()}").ConfigureAwait(false);
         var blasts = new List<BlastResult>();
         var latencies = new List<LatencyResult>();
@@ -84,7 +92,7 @@ public static class LoadSuite
         {
             foreach (LoadClientKind kind in kinds)
             {
-                await output.WriteLineAsync($"{Name(kind)}: connecting, warming up ({options.Warmup:N0} events)...").ConfigureAwait(false);
+                await progress.WriteLineAsync($"{Name(kind)}: connecting, warming up ({options.Warmup:N0} events)...").ConfigureAwait(false);
                 LoopbackSession session = await LoopbackSession.StartAsync(new LoopbackSessionOptions
                 {
                     Client = kind,
@@ -107,7 +115,7 @@ public static class LoadSuite
                 {
                     BlastResult run = await session.BlastAsync(options.BlastCount, options.RunTimeout, cancellationToken).ConfigureAwait(false);
                     runs[session.Client].Add(run);
-                    await output.WriteLineAsync(string.Create(Invariant, $"  blast {i + 1}, {Name(session.Client)}: {run.Received:N0}/{run.Sent:N0} events in {run.Elapsed.TotalMilliseconds:N0} ms = {run.EventsPerSecond:N0} events/s (load {MachineInfo.LoadAverage})")).ConfigureAwait(false);
+                    await progress.WriteLineAsync(string.Create(Invariant, $"  blast {i + 1}, {Name(session.Client)}: {run.Received:N0}/{run.Sent:N0} events in {run.Elapsed.TotalMilliseconds:N0} ms = {run.EventsPerSecond:N0} events/s (load {MachineInfo.LoadAverage})")).ConfigureAwait(false);
                 }
             }
 
@@ -119,7 +127,7 @@ public static class LoadSuite
                     int count = (int)Math.Max(1_000, rate * options.SecondsPerRate);
                     LatencyResult paced = await session.RunAtRateAsync(count, rate, options.RunTimeout, cancellationToken).ConfigureAwait(false);
                     latencies.Add(paced);
-                    await output.WriteLineAsync(string.Create(Invariant, $"  {rate:N0}/s, {Name(session.Client)}: {paced.Received:N0}/{paced.Sent:N0} events, p50 {Us(paced.Latency.P50)}, p99 {Us(paced.Latency.P99)} (load {MachineInfo.LoadAverage})")).ConfigureAwait(false);
+                    await progress.WriteLineAsync(string.Create(Invariant, $"  {rate:N0}/s, {Name(session.Client)}: {paced.Received:N0}/{paced.Sent:N0} events, p50 {Us(paced.Latency.P50)}, p99 {Us(paced.Latency.P99)} (load {MachineInfo.LoadAverage})")).ConfigureAwait(false);
                 }
             }
         }
@@ -137,7 +145,7 @@ public static class LoadSuite
         {
             foreach (LoadClientKind kind in new[] { LoadClientKind.RawWebSocket, LoadClientKind.PusherWire })
             {
-                await output.WriteLineAsync(string.Create(Invariant, $"scale: {options.Connections:N0} {Name(kind)} connections...")).ConfigureAwait(false);
+                await progress.WriteLineAsync(string.Create(Invariant, $"scale: {options.Connections:N0} {Name(kind)} connections...")).ConfigureAwait(false);
                 connections.Add(await ScaleRunner.RunConnectionsAsync(new ConnectionScaleOptions
                 {
                     Connections = options.Connections,
@@ -147,7 +155,7 @@ public static class LoadSuite
                 }, cancellationToken).ConfigureAwait(false));
             }
 
-            await output.WriteLineAsync(string.Create(Invariant, $"scale: {options.Channels:N0} channels on one connection...")).ConfigureAwait(false);
+            await progress.WriteLineAsync(string.Create(Invariant, $"scale: {options.Channels:N0} channels on one connection...")).ConfigureAwait(false);
             channels = await ScaleRunner.RunChannelsAsync(new ChannelScaleOptions
             {
                 Channels = options.Channels,

@@ -34,6 +34,7 @@ internal static class CliApp
             ServeCommand.Create(stdout, stderr),
             DemoCommand.Create(stdout, stderr, isTerminal),
             PusherWire.Cli.Bench.BenchCommand.Create(stdout, stderr),
+            PusherWire.Cli.Bench.BenchBridgeCommand.Create(stdout, stderr),
             PusherWire.Cli.Token.TokenCommand.Create(stdout, stderr, environment ?? Environment.GetEnvironmentVariable),
             PusherWire.Cli.Bridge.BridgeCommand.Create(stdout, stderr, environment ?? Environment.GetEnvironmentVariable),
         };

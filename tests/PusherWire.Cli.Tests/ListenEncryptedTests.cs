@@ -20,7 +20,7 @@ public class ListenEncryptedTests
             Encryption = cipher,
         }, ct);
         Cli cli = Cli.Start(["listen", "--no-tls", "--host", server.Host, "--port", $"{server.Port}", "--key", server.Options.AppKey,
-            "--auth-endpoint", $"{server.AuthEndpoint}", "--channel", Channel, "--count", "1"], ct);
+            "--auth-endpoint", $"{server.AuthEndpoint}", "--token", "any", "--channel", Channel, "--count", "1"], ct); // private channels need a token (exit 2 without one)
         TestConnection connection = await server.WaitForConnectionAsync(0, ct);
         await connection.WaitForSubscriptionAsync(Channel, ct);
 

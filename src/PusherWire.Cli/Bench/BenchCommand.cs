@@ -43,7 +43,7 @@ internal static class BenchCommand
                 ChannelsPerConnection = Positive(result.GetValue(perConnection), "--channels-per-connection", 100),
                 Channels = Positive(result.GetValue(channels), "--channels", 100_000),
             };
-            LoadSuiteResult outcome = await LoadSuite.RunAsync(options, stdout, ct).ConfigureAwait(false);
+            LoadSuiteResult outcome = await LoadSuite.RunAsync(options, stdout, progress: stderr, ct).ConfigureAwait(false);
             if (!outcome.Complete)
             {
                 await stderr.WriteLineAsync("Some events, connections or channels did not arrive in time (see the tables).").ConfigureAwait(false);

@@ -19,6 +19,7 @@ internal sealed partial class ListenArguments(Func<string, string?> environment)
     private readonly Option<bool> _noTls = new("--no-tls") { Description = "Use ws:// and allow an http:// auth endpoint (loopback testing only)" };
     private readonly Option<string> _path = new("--path") { Description = "Path prefix before /app/{key}", DefaultValueFactory = _ => "" };
     private readonly Option<string> _authEndpoint = new("--auth-endpoint") { Description = "Channel authorization endpoint", DefaultValueFactory = _ => "https://api.chatapp.online/broadcasting/auth" };
+    private readonly Option<string?> _userAuthEndpoint = new("--user-auth-endpoint") { Description = "User authentication endpoint: sign in (pusher-js signin()) with the same token and headers" };
     private readonly Option<string?> _token = new("--token") { Description = $"Access token sent as the Authorization header (default: ${TokenEnvironmentVariable})" };
     private readonly Option<string[]> _header = new("--header") { Description = "Extra auth request header 'Name: value' (repeatable)" };
     private readonly Option<long[]> _license = new("--license") { Description = "License id; pairs with --messenger (repeatable)" };
@@ -35,7 +36,7 @@ internal sealed partial class ListenArguments(Func<string, string?> environment)
     /// <summary>Adds the shared flags to <paramref name="command"/>, in listen's order.</summary>
     public void AddTo(Command command)
     {
-        foreach (Option option in (Option[])[_key, _host, _port, _noTls, _path, _authEndpoint, _token, _header, _license, _messenger, _company, _user, _channel, _activity, _pong])
+        foreach (Option option in (Option[])[_key, _host, _port, _noTls, _path, _authEndpoint, _userAuthEndpoint, _token, _header, _license, _messenger, _company, _user, _channel, _activity, _pong])
         {
             command.Add(option);
         }
@@ -82,15 +83,16 @@ internal sealed partial class ListenArguments(Func<string, string?> environment)
             UseTls = !insecure,
             Path = result.GetValue(_path) ?? "",
             AuthEndpoint = ParseEndpoint(result.GetValue(_authEndpoint)!, insecure),
+            UserAuthEndpoint = NullIfEmpty(result.GetValue(_userAuthEndpoint)) is { } userAuth ? ParseEndpoint(userAuth, insecure, "--user-auth-endpoint") : null,
             Token = CheckToken(NullIfEmpty(result.GetValue(_token)) ?? NullIfEmpty(environment(TokenEnvironmentVariable))),
             Headers = ParseHeaders(result.GetValue(_header) ?? []),
             Channels = channels.Distinct().ToList(),
             ActivityTimeout = Seconds(result.GetValue(_activity), "--activity-timeout"),
             PongTimeout = Seconds(result.GetValue(_pong), "--pong-timeout"),
         };
-        return settings.Channels.Count > 0
+        return settings.Channels.Count > 0 || settings.UserAuthEndpoint is not null
             ? settings
-            : throw new CliArgumentException("Nothing to listen to: give --license/--messenger, --company, --user or --channel.");
+            : throw new CliArgumentException("Nothing to listen to: give --license/--messenger, --company, --user, --channel or --user-auth-endpoint.");
     }
 
     // Pusher's channel-name rule, as PusherClient.Subscribe checks it.
@@ -115,16 +117,16 @@ internal sealed partial class ListenArguments(Func<string, string?> environment)
         _ => throw new CliArgumentException($"{name} must be a number of seconds above 0 (got {value})."),
     };
 
-    private static Uri ParseEndpoint(string text, bool insecureAllowed)
+    private static Uri ParseEndpoint(string text, bool insecureAllowed, string name = "--auth-endpoint")
     {
         if (!Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
         {
-            throw new CliArgumentException($"--auth-endpoint must be an absolute http(s) URL (got '{text}').");
+            throw new CliArgumentException($"{name} must be an absolute http(s) URL (got '{text}').");
         }
 
         if (uri.Scheme == Uri.UriSchemeHttp && !insecureAllowed)
         {
-            throw new CliArgumentException("--auth-endpoint uses http://, which would send the token unencrypted; add --no-tls to allow it (loopback testing).");
+            throw new CliArgumentException($"{name} uses http://, which would send the token unencrypted; add --no-tls to allow it (loopback testing).");
         }
 
         return uri;

@@ -35,6 +35,10 @@ internal static class ListenClientOptions
             };
             options = options with
             {
+                // Sign-in uses the channel authorizer's token and headers (pusher-js: userAuthentication beside channelAuthorization).
+                UserAuthenticator = settings.UserAuthEndpoint is { } userAuth
+                    ? new HttpUserAuthenticator(HttpUserAuthenticatorOptions.From(authorizer.Options, userAuth))
+                    : null,
                 ActivityTimeout = settings.ActivityTimeout ?? options.ActivityTimeout,
                 PongTimeout = settings.PongTimeout ?? options.PongTimeout,
             };

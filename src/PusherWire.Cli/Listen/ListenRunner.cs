@@ -24,6 +24,7 @@ internal static class ListenRunner
         private string? _fatalReason;
         private string? _lastServerError;
         private int _received;
+        private volatile bool _connectedOnce;
 
         // Set once the client has failed for good: nothing it does afterwards (disposal) is printed.
         private volatile bool _silenced;
@@ -43,6 +44,11 @@ internal static class ListenRunner
                 }
 
                 output.State(change.Previous, change.Current, change.Current == ConnectionState.Connected ? client.SocketId : null);
+                if (change.Current == ConnectionState.Connected)
+                {
+                    _connectedOnce = true;
+                }
+
                 if (change.Current == ConnectionState.Failed)
                 {
                     _silenced = true;
@@ -52,7 +58,7 @@ internal static class ListenRunner
             client.Error += (_, error) =>
             {
                 // Channel failures are reported once each, as subscription_error.
-                if (!Decided && !_silenced && error is not ChannelAuthorizationException)
+                if (!Decided && !_silenced && error is not (ChannelAuthorizationException or PusherSubscriptionException or PusherSignInException))
                 {
                     if (error is PusherServerErrorException { Code: { } code } serverError)
                     {
@@ -60,6 +66,13 @@ internal static class ListenRunner
                     }
 
                     output.Error(error);
+                    if (!_connectedOnce && FirstConnectFailure.Describe(error, settings) is { } unreachable)
+                    {
+                        // Never connected and the host is unknown or refuses: retrying until --timeout only hides a typo.
+                        // After a first success the client keeps reconnecting, as it should for a server that restarts.
+                        _silenced = true;
+                        Decide(ExitCodes.Fatal, unreachable);
+                    }
                 }
             };
 
@@ -77,6 +90,14 @@ internal static class ListenRunner
                 catch (ArgumentException e)
                 {
                     throw new CliArgumentException($"--channel: {e.Message}");
+                }
+
+                channel.BindAll(OnEvent); // only the channels we asked for (pusher-js delivers the rest to global handlers only)
+                if (channel.Members is { } members)
+                {
+                    channel.RosterChanged += (_, _) => Print(() => output.Members(name, members));
+                    channel.MemberAdded += (_, e) => Print(() => output.MemberAdded(name, e.Member));
+                    channel.MemberRemoved += (_, e) => Print(() => output.MemberRemoved(name, e.Member));
                 }
 
                 channel.Subscribed += (_, _) =>
@@ -104,7 +125,7 @@ internal static class ListenRunner
                         output.SubscriptionError(name, error);
                         refused.Add(name);
                         // A channel that failed before a reconnect and is pending again does not count.
-                        everyChannelRefused = refused.Count == client.Channels.Count && client.Channels.All(c => c.State == SubscriptionState.Failed);
+                        everyChannelRefused = settings.UserAuthEndpoint is null && refused.Count == client.Channels.Count && client.Channels.All(c => c.State == SubscriptionState.Failed);
                     }
 
                     if (everyChannelRefused)
@@ -114,21 +135,21 @@ internal static class ListenRunner
                 };
             }
 
-            using IDisposable binding = client.BindGlobal((in PusherEvent e) =>
+            if (settings.UserAuthEndpoint is not null)
             {
-                if (Decided)
+                PusherUser user = client.SignIn();
+                user.BindAll(OnEvent); // #server-to-user-{id}: counted by --count like channel events
+                user.SignedIn += (_, _) => Print(() => output.SignedIn(user.Id ?? ""));
+                user.WatchlistEvent += (_, e) => Print(() => output.Watchlist(e));
+                user.SignInFailed += (_, error) =>
                 {
-                    return;
-                }
-
-                bool application = !e.EventName.StartsWith("pusher:"u8);
-                int received = application ? Interlocked.Increment(ref _received) : Volatile.Read(ref _received);
-                output.Event(e);
-                if (application && received >= settings.Count)
-                {
-                    Decide(ExitCodes.Ok, null);
-                }
-            });
+                    Print(() => output.Error(error));
+                    if (settings.Channels.Count == 0)
+                    {
+                        Decide(ExitCodes.Fatal, "the sign-in failed and nothing else is subscribed");
+                    }
+                };
+            }
 
             using var timeout = new CancellationTokenSource(settings.Timeout ?? Timeout.InfiniteTimeSpan);
             using CancellationTokenRegistration onTimeout = timeout.Token.Register(() => Decide(ExitCodes.Timeout, null));
@@ -161,6 +182,33 @@ internal static class ListenRunner
 
             output.FlushIdle();
             return code;
+        }
+
+        /// <summary>One application or pusher: event of a channel we subscribed or of the signed-in user.</summary>
+        private void OnEvent(in PusherEvent e)
+        {
+            // Roster and subscription bookkeeping have records of their own (members, subscribed).
+            if (Decided || e.EventName.SequenceEqual("pusher:subscription_succeeded"u8) || e.EventName.SequenceEqual("pusher:subscription_count"u8) ||
+                e.EventName.SequenceEqual("pusher:member_added"u8) || e.EventName.SequenceEqual("pusher:member_removed"u8))
+            {
+                return;
+            }
+
+            bool application = !e.EventName.StartsWith("pusher:"u8);
+            int received = application ? Interlocked.Increment(ref _received) : Volatile.Read(ref _received);
+            output.Event(e);
+            if (application && received >= settings.Count)
+            {
+                Decide(ExitCodes.Ok, null);
+            }
+        }
+
+        private void Print(Action write)
+        {
+            if (!Decided && !_silenced)
+            {
+                write();
+            }
         }
 
         private void Decide(int code, string? fatalReason)

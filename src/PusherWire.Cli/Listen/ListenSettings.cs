@@ -20,6 +20,9 @@ internal sealed record ListenSettings
 
     public string? Token { get; init; }
 
+    /// <summary>The user auth endpoint for sign-in (<c>--user-auth-endpoint</c>); null = no sign-in.</summary>
+    public Uri? UserAuthEndpoint { get; init; }
+
     /// <summary>Set by --token-file/--email: renews the token (the caller owns it). Replaces <see cref="Token"/>.</summary>
     public PusherWire.ChatApp.ChatAppTokenManager? TokenManager { get; init; }
 

@@ -20,7 +20,7 @@ namespace PusherWire.Cli.Output;
 /// <see cref="MaxHold"/> after the oldest record in it: an event is never held back while nothing more is coming, and
 /// a burst costs one write per 32 KiB instead of one per event. Every other record is written out at once.
 /// </remarks>
-internal sealed class EventWriter : IDisposable
+internal sealed partial class EventWriter : IDisposable
 {
     /// <summary>How long a burst may hold an event back at most.</summary>
     public static readonly TimeSpan MaxHold = TimeSpan.FromMilliseconds(50);
@@ -76,7 +76,7 @@ internal sealed class EventWriter : IDisposable
 
     public void SubscriptionError(string channel, PusherException error)
     {
-        int? status = (error as ChannelAuthorizationException)?.StatusCode;
+        int? status = (error as ChannelAuthorizationException)?.StatusCode ?? (error as PusherSubscriptionException)?.Status;
         Write(json =>
         {
             json.WriteString("kind", "subscription_error");
