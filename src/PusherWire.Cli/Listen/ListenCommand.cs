@@ -55,7 +55,7 @@ internal static class ListenCommand
             if (settings.Token is null && settings.TokenManager is null && !settings.Headers.Keys.Any(h => h.Equals("Authorization", StringComparison.OrdinalIgnoreCase))
                 && settings.Channels.Any(c => c.StartsWith("private-", StringComparison.Ordinal) || c.StartsWith("presence-", StringComparison.Ordinal)))
             {
-                throw new CliArgumentException($"No access token: private and presence channels (every ChatApp channel) need one. Pass --token <token>, set {TokenEnvironmentVariable}, or use --token-file.");
+                throw new CliArgumentException($"No access token: private and presence channels (every ChatApp channel) need one. Pass --token <token>, set {TokenEnvironmentVariable}, or give --token-file.");
             }
 
             return await ListenRunner.RunAsync(settings, stdout, rawStdout, stderr, ct).ConfigureAwait(false);
