@@ -45,7 +45,8 @@ pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM # (the EXIT trap then stops the loops)
 for _ in $(seq 1 "$loops"); do
   (while :; do :; done) &
   pids+=($!)

@@ -11,15 +11,15 @@ internal enum Output
 }
 
 /// <summary>One client kind: a name, its command line, and whether it subscribes (the raw ceiling does not).</summary>
-internal sealed record ClientKind(string Name, Output Output, bool Subscribes, Func<Endpoint, int, long?, ProcessStartInfo> Command)
+internal sealed record ClientKind(string Name, Output Output, bool Subscribes, Func<Endpoint, int, long?, int, ProcessStartInfo> Command)
 {
     /// <summary>The same client with extra environment variables (runtime knobs such as DOTNET_TieredPGO).</summary>
     public ClientKind With(string suffix, params (string Name, string Value)[] environment) => this with
     {
         Name = $"{Name}, {suffix}",
-        Command = (e, n, b) =>
+        Command = (e, n, b, w) =>
         {
-            ProcessStartInfo info = Command(e, n, b);
+            ProcessStartInfo info = Command(e, n, b, w);
             foreach ((string name, string value) in environment)
             {
                 info.Environment[name] = value;
@@ -43,32 +43,34 @@ internal static class Clients
         string consumer = Path.Combine(root, "benchmarks/PusherWire.Consumer/bin/Release/net10.0/PusherWire.Consumer.dll");
         string cli = Path.Combine(root, "src/PusherWire.Cli/bin/Release/net10.0/PusherWire.Cli.dll");
         string js = Path.Combine(root, "benchmarks/pusher-js");
-        var library = new ClientKind("PusherWire (library)", Output.Done, true, (e, n, b) => Dotnet(consumer, Common(e, n, b)));
+        var library = new ClientKind("PusherWire (library)", Output.Done, true, (e, n, b, w) => Dotnet(consumer, Common(e, n, b, w)));
         var list = new List<ClientKind>
         {
             library,
             // What an application that sets <TieredPGO>false</TieredPGO> (as the CLI does) gets; see docs/performance.md.
             library.With("TieredPGO off", ("DOTNET_TieredPGO", "0")),
-            new("bare ClientWebSocket (ceiling)", Output.Done, false, (e, n, b) => Dotnet(consumer, [.. Common(e, n, b), "--raw"])),
-            new ClientKind("bare ClientWebSocket (ceiling)", Output.Done, false, (e, n, b) => Dotnet(consumer, [.. Common(e, n, b), "--raw"])).With("TieredPGO off", ("DOTNET_TieredPGO", "0")),
-            new("pusherwire listen --format ndjson", Output.Lines, true, (e, _, _) => Dotnet(cli,
+            new("bare ClientWebSocket (ceiling)", Output.Done, false, (e, n, b, w) => Dotnet(consumer, [.. Common(e, n, b, w), "--raw"])),
+            new ClientKind("bare ClientWebSocket (ceiling)", Output.Done, false, (e, n, b, w) => Dotnet(consumer, [.. Common(e, n, b, w), "--raw"])).With("TieredPGO off", ("DOTNET_TieredPGO", "0")),
+            new("pusherwire listen --format ndjson", Output.Lines, true, (e, _, _, _) => Dotnet(cli,
             [
                 "listen", "--no-tls", "--host", e.Host, "--port", $"{e.Port}", "--key", e.Key, "--auth-endpoint", e.Auth.ToString(),
                 "--token", "comparison", "--channel", e.Channel, "--format", "ndjson",
             ])),
         };
+        // An experiment for latency: socket continuations run on the epoll thread (one thread wake-up per event, not two).
+        list.Add(list[^1].With("inline socket completions", ("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1")));
         if (nodeAvailable)
         {
-            list.Insert(1, new("pusher-js 8.6.0 (library)", Output.Done, true, (e, n, b) => Node(Path.Combine(js, "count.js"), Common(e, n, b))));
-            list.Add(new("pusher-js 8.6.0 ndjson", Output.Lines, true, (e, n, b) => Node(Path.Combine(js, "ndjson.js"), Common(e, n, b))));
+            list.Insert(1, new("pusher-js 8.6.0 (library)", Output.Done, true, (e, n, b, w) => Node(Path.Combine(js, "count.js"), Common(e, n, b, w))));
+            list.Add(new("pusher-js 8.6.0 ndjson", Output.Lines, true, (e, n, b, w) => Node(Path.Combine(js, "ndjson.js"), Common(e, n, b, w))));
         }
 
         return list;
     }
 
-    private static string[] Common(Endpoint e, int count, long? baseTicks)
+    private static string[] Common(Endpoint e, int count, long? baseTicks, int warmup)
     {
-        string[] args = ["--host", e.Host, "--port", $"{e.Port}", "--key", e.Key, "--channel", e.Channel, "--auth", e.Auth.ToString(), "--count", $"{count}"];
+        string[] args = ["--host", e.Host, "--port", $"{e.Port}", "--key", e.Key, "--channel", e.Channel, "--auth", e.Auth.ToString(), "--count", $"{count}", "--warmup", $"{warmup}"];
         return baseTicks is { } b ? [.. args, "--base", $"{b}"] : args;
     }
 

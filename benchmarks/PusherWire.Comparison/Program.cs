@@ -54,13 +54,14 @@ else if (mode == "latency")
 {
     double[] rates = [.. options.GetValueOrDefault("rates", "1000,10000,50000").Split(',').Select(s => double.Parse(s, CultureInfo.InvariantCulture))];
     double seconds = double.Parse(options.GetValueOrDefault("seconds", "2"), CultureInfo.InvariantCulture);
+    double warmupSeconds = double.Parse(options.GetValueOrDefault("warmup-seconds", "1"), CultureInfo.InvariantCulture);
     var rows = new List<string>();
     foreach (double rate in rates)
     {
         foreach (ClientKind kind in clients)
         {
             int count = (int)Math.Max(500, rate * seconds);
-            RunResult run = await Runner.RunAsync(kind, payload, count, rate, TimeSpan.FromSeconds(60));
+            RunResult run = await Runner.RunAsync(kind, payload, count, rate, TimeSpan.FromSeconds(60), (int)(rate * warmupSeconds));
             long[] l = run.LatencyUs ?? [0, 0, 0, 0, 0];
             string what = kind.Output == Output.Lines ? "send → stdout line" : "send → handler";
             string row = $"| {rate:N0}/s | {kind.Name} | {what} | {count:N0} | {l[0]:N0} | {l[1]:N0} | {l[2]:N0} | {l[3]:N0} | {l[4]:N0} |";
@@ -76,7 +77,7 @@ else if (mode == "latency")
 }
 else
 {
-    Console.Error.WriteLine("usage: PusherWire.Comparison cpu [--count N] | latency [--rates 1000,10000,50000] [--seconds 2]  [--clients name,...] [--root DIR]");
+    Console.Error.WriteLine("usage: PusherWire.Comparison cpu [--count N] | latency [--rates 1000,10000,50000] [--seconds 2] [--warmup-seconds 1]  [--clients name,...] [--root DIR]");
     return 2;
 }
 

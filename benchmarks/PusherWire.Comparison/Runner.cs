@@ -17,13 +17,15 @@ internal static class Runner
 {
     public const string Channel = "private-v1.licenses.1229.messengers.telegram";
 
-    public static async Task<RunResult> RunAsync(ClientKind kind, string payloadJson, int count, double? rate, TimeSpan timeout)
+    /// <param name="warmup">Events sent first (at the same rate) and left out of the latency figures: the clients' JIT
+    /// tier-up happens during them, not during the measured events.</param>
+    public static async Task<RunResult> RunAsync(ClientKind kind, string payloadJson, int count, double? rate, TimeSpan timeout, int warmup = 0)
     {
         await using PusherTestServer server = await PusherTestServer.StartAsync();
         var endpoint = new Endpoint(server.Host, server.Port, server.Options.AppKey, Channel, server.AuthEndpoint);
         long baseTicks = Stopwatch.GetTimestamp();
         long started = Stopwatch.GetTimestamp();
-        using Process process = Process.Start(kind.Command(endpoint, count, rate is null ? null : baseTicks))
+        using Process process = Process.Start(kind.Command(endpoint, count, rate is null ? null : baseTicks, warmup))
             ?? throw new InvalidOperationException($"could not start {kind.Name}");
         process.ErrorDataReceived += (_, e) =>
         {
@@ -33,7 +35,7 @@ internal static class Runner
             }
         };
         process.BeginErrorReadLine();
-        var reader = new OutputReader(process, kind.Output, count, rate is null ? null : baseTicks);
+        var reader = new OutputReader(process, kind.Output, count, warmup, rate is null ? null : baseTicks);
         Task reading = Task.Run(reader.ReadAsync);
         try
         {
@@ -48,7 +50,7 @@ internal static class Runner
             long t0 = Stopwatch.GetTimestamp();
             if (rate is { } r)
             {
-                await Task.Run(() => SendPaced(connection, frame, count, r, baseTicks));
+                await Task.Run(() => SendPaced(connection, frame, warmup + count, r, baseTicks));
             }
             else
             {
@@ -61,11 +63,11 @@ internal static class Runner
 
             if (await Task.WhenAny(reader.Done.Task, Task.Delay(timeout)) != reader.Done.Task)
             {
-                throw new TimeoutException($"{kind.Name}: {reader.Received}/{count} events within {timeout.TotalSeconds} s");
+                throw new TimeoutException($"{kind.Name}: {reader.Received}/{warmup + count} events within {timeout.TotalSeconds} s");
             }
 
             (ProcStats stats, long doneAt) = await reader.Done.Task;
-            long[]? latency = reader.Latencies is { } l ? Summarize(l, reader.Received) : reader.ReportedLatency;
+            long[]? latency = reader.Latencies is { } l ? Summarize(l, count) : reader.ReportedLatency;
             return new RunResult(stats, Stopwatch.GetElapsedTime(t0, doneAt), Stopwatch.GetElapsedTime(started, doneAt), latency);
         }
         finally
@@ -127,7 +129,7 @@ internal static class Runner
     }
 
     /// <summary>Reads the client's stdout: "done"/"latency" lines, or NDJSON event lines (timed here, one clock).</summary>
-    private sealed class OutputReader(Process process, Output output, int count, long? baseTicks)
+    private sealed class OutputReader(Process process, Output output, int count, int warmup, long? baseTicks)
     {
         public TaskCompletionSource<(ProcStats, long)> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -166,12 +168,13 @@ internal static class Runner
                     continue;
                 }
 
-                if (Latencies is not null && Received < count && SequencedFrame.TryReadSequence(System.Text.Encoding.UTF8.GetBytes(line), out int sentUs))
+                int measured = Received - warmup;
+                if (Latencies is not null && measured >= 0 && measured < count && SequencedFrame.TryReadSequence(System.Text.Encoding.UTF8.GetBytes(line), out int sentUs))
                 {
-                    Latencies[Received] = (Stopwatch.GetTimestamp() - baseTicks!.Value) * 1_000_000 / Stopwatch.Frequency - sentUs;
+                    Latencies[measured] = (Stopwatch.GetTimestamp() - baseTicks!.Value) * 1_000_000 / Stopwatch.Frequency - sentUs;
                 }
 
-                if (++Received == count)
+                if (++Received == warmup + count)
                 {
                     long at = Stopwatch.GetTimestamp();
                     Done.TrySetResult((ProcStats.Read(process.Id), at));

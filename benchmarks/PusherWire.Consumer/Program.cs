@@ -6,13 +6,14 @@ using System.Net.WebSockets;
 using PusherWire;
 using PusherWire.Authorization;
 
-// Usage: PusherWire.Consumer --port P --channel C --count N [--host 127.0.0.1] [--key K] [--auth URL] [--base NS] [--raw]
-//   Prints "done N" once N events have been handled (plus "latency p50 p90 p99 p99.9 max" in µs with --base), then waits
+// Usage: PusherWire.Consumer --port P --channel C --count N [--warmup W] [--host 127.0.0.1] [--key K] [--auth URL] [--base NS] [--raw]
+//   Prints "done N" once W + N events have been handled (the first W are left out of the latencies) (plus "latency p50 p90 p99 p99.9 max" in µs with --base), then waits
 //   for stdin to close so the runner can read the process's CPU and peak RSS from /proc first.
 //   --base: the runner's Stopwatch timestamp (ns, CLOCK_MONOTONIC, shared by every process on the machine); each event
 //   carries its send time as microseconds since then in "seq":"#dddddddddd".
 Dictionary<string, string> a = Args.Parse(args);
 int count = int.Parse(a["count"], CultureInfo.InvariantCulture);
+int warmup = a.TryGetValue("warmup", out string? w) ? int.Parse(w, CultureInfo.InvariantCulture) : 0; // left out of the latencies
 long? baseTicks = a.TryGetValue("base", out string? b) ? long.Parse(b, CultureInfo.InvariantCulture) : null;
 var latencies = baseTicks is null ? null : new long[count];
 int received = 0;
@@ -20,12 +21,13 @@ var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchro
 
 void OnEvent(ReadOnlySpan<byte> data)
 {
-    if (latencies is not null && received < count && Seq.TryRead(data, out long sentUs))
+    int measured = received - warmup;
+    if (latencies is not null && measured >= 0 && measured < count && Seq.TryRead(data, out long sentUs))
     {
-        latencies[received] = (Stopwatch.GetTimestamp() - baseTicks!.Value) * 1_000_000 / Stopwatch.Frequency - sentUs;
+        latencies[measured] = (Stopwatch.GetTimestamp() - baseTicks!.Value) * 1_000_000 / Stopwatch.Frequency - sentUs;
     }
 
-    if (++received == count)
+    if (++received == warmup + count)
     {
         done.TrySetResult();
     }

@@ -4,6 +4,7 @@ const { parseArgs, connect, sinceBaseUs } = require('./common');
 
 const args = parseArgs(process.argv.slice(2));
 const count = Number(args.count);
+const warmup = Number(args.warmup || 0); // left out of the latencies
 const base = args.base !== undefined ? BigInt(args.base) : null;
 const latencies = base === null ? null : new Array(count);
 let received = 0;
@@ -11,10 +12,11 @@ let received = 0;
 const { pusher, channel } = connect(args);
 channel.bind_global((eventName, data) => {
   if (eventName.startsWith('pusher:')) return;
-  if (latencies !== null && received < count) {
-    latencies[received] = sinceBaseUs(base) - Number(data.seq.slice(1));
+  const measured = received - warmup;
+  if (latencies !== null && measured >= 0 && measured < count) {
+    latencies[measured] = sinceBaseUs(base) - Number(data.seq.slice(1));
   }
-  if (++received === count) {
+  if (++received === warmup + count) {
     const lines = [`done ${received}`];
     if (latencies !== null) {
       latencies.sort((x, y) => x - y);

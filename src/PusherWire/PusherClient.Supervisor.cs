@@ -20,6 +20,14 @@ public sealed partial class PusherClient
                 await OpenTracedAsync(connection, Options.BuildUri(useTls), stop).ConfigureAwait(false);
                 connectedAt = Options.TimeProvider.GetTimestamp();
                 OnConnected(connection);
+                Interlocked.MemoryBarrier(); // _connection is published before stop is read (DisconnectAsync: the reverse)
+                if (stop.IsCancellationRequested)
+                {
+                    // DisconnectAsync looked for a connection to close before this one became current: without this
+                    // close it would stay open, and the supervisor (and DisconnectAsync waiting for it) with it.
+                    await connection.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "client disconnect").ConfigureAwait(false);
+                }
+
                 end = await connection.Completion.ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)

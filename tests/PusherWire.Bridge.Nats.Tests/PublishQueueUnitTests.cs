@@ -6,7 +6,7 @@ namespace PusherWire.Bridge.Nats.Tests;
 
 public class PublishQueueUnitTests
 {
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task OneChannel_IsPublishedOneAtATime_InArrivalOrder(CancellationToken ct)
     {
         var publisher = new GatedPublisher();
@@ -28,7 +28,7 @@ public class PublishQueueUnitTests
         Assert.That(queue.Count, Is.Zero);
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task DifferentChannels_PublishConcurrently(CancellationToken ct)
     {
         var publisher = new GatedPublisher();
@@ -45,7 +45,7 @@ public class PublishQueueUnitTests
         await queue.WaitEmptyAsync(ct);
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task Full_DropNewest_RefusesTheArrivingEvent(CancellationToken ct)
     {
         var publisher = new GatedPublisher();
@@ -61,7 +61,7 @@ public class PublishQueueUnitTests
         await DrainAsync(publisher, queue, ["0", "1", "2"], ct);
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task Full_DropOldest_DropsTheOldestEventNotBeingPublished(CancellationToken ct)
     {
         var publisher = new GatedPublisher();
@@ -82,7 +82,7 @@ public class PublishQueueUnitTests
         await DrainAsync(publisher, queue, ["2", "3"], ct);
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task ByteLimit_CountsPayloadBytes(CancellationToken ct)
     {
         var publisher = new GatedPublisher();
@@ -105,7 +105,7 @@ public class PublishQueueUnitTests
         Assert.That(queue.Bytes, Is.Zero);
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task AnIdleChannel_RestartsItsPublisher_WhenEventsArriveAgain(CancellationToken ct)
     {
         var publisher = new GatedPublisher();
@@ -120,7 +120,7 @@ public class PublishQueueUnitTests
         Assert.That(publisher.Completed, Is.EqualTo(new[] { "0", "1", "2" }));
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task Dispose_StopsPublishers_AndRefusesNewEvents(CancellationToken ct)
     {
         var publisher = new GatedPublisher();

@@ -8,7 +8,7 @@ namespace PusherWire.Cli.Tests;
 
 public class ConventionTests
 {
-    [Test, CancelAfter(30_000)]
+    [Test, CancelAfter(60_000)]
     public async Task Listen_WithoutAToken_Exits2_NamingTokenAndTheEnvironmentVariable(CancellationToken ct)
     {
         (int exit, Cli cli) = await Cli.RunAsync(["listen", "--user", "685"], ct);
@@ -18,7 +18,7 @@ public class ConventionTests
         Assert.That(cli.Stdout.Text, Is.Empty, "diagnostics go to stderr only");
     }
 
-    [Test, CancelAfter(30_000)]
+    [Test, CancelAfter(60_000)]
     public async Task Listen_PublicChannelWithoutAToken_IsAllowed_UntilItsOwnOutcome(CancellationToken ct)
     {
         (int exit, Cli cli) = await Cli.RunAsync(["listen", "--channel", "public-news", "--host", "127.0.0.1", "--port", $"{UnusedPort()}", "--no-tls", "--auth-endpoint", "http://127.0.0.1:1/auth"], ct);

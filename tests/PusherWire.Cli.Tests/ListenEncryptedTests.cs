@@ -10,7 +10,7 @@ public class ListenEncryptedTests
 {
     private const string Channel = "private-encrypted-orders";
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task Listen_DecryptsEncryptedChannels_AndAnUndecryptableEventIsOneErrorRecord(CancellationToken ct)
     {
         var cipher = new SodiumChannelEncryption();

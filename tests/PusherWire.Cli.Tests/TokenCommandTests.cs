@@ -44,7 +44,7 @@ public class TokenCommandTests
         }
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task Make_WritesAnOwnerOnlyFile_AndPrintsEndTimesOnly(CancellationToken ct)
     {
         await using PusherTestServer server = await StartServerAsync(ct);
@@ -65,7 +65,7 @@ public class TokenCommandTests
         AssertNoSecrets(cli, pair.AccessToken, pair.RefreshToken);
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task Make_WithAWrongPassword_Exits1_WithoutPrintingIt(CancellationToken ct)
     {
         await using PusherTestServer server = await StartServerAsync(ct);
@@ -79,7 +79,7 @@ public class TokenCommandTests
         Assert.That(File.Exists(TokenFile), Is.False);
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task Make_WithoutThePasswordVariable_IsABadArgument(CancellationToken ct)
     {
         await using PusherTestServer server = await StartServerAsync(ct);
@@ -89,7 +89,7 @@ public class TokenCommandTests
         Assert.That(server.Tokens!.MakeCount, Is.Zero);
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task Refresh_ReplacesThePairInTheFile_AndCheckAcceptsTheNewOne(CancellationToken ct)
     {
         await using PusherTestServer server = await StartServerAsync(ct);
@@ -111,7 +111,7 @@ public class TokenCommandTests
         AssertNoSecrets(check, pair.AccessToken, pair.RefreshToken);
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task Check_ARevokedToken_Exits1_AndSaysInvalid(CancellationToken ct)
     {
         await using PusherTestServer server = await StartServerAsync(ct);
@@ -124,7 +124,7 @@ public class TokenCommandTests
         Assert.That(cli.Records().Single().GetProperty("valid").GetBoolean(), Is.False);
     }
 
-    [Test, CancelAfter(30_000)]
+    [Test, CancelAfter(60_000)]
     public async Task Listen_WithATokenFile_RefreshesAnExpiredAccessToken_UpdatesTheFile_AndReceives(CancellationToken ct)
     {
         await using PusherTestServer server = await StartServerAsync(ct);
@@ -136,7 +136,13 @@ public class TokenCommandTests
             ["listen", "--no-tls", "--host", server.Host, "--port", server.Port.ToString(CultureInfo.InvariantCulture), "--auth-endpoint", server.AuthEndpoint.ToString(),
              "--format", "ndjson", "--company", "2224", "--count", "1", "--token-file", TokenFile, "--api-base", server.ApiBase.ToString()], ct);
 
-        TestConnection connection = await server.WaitForConnectionAsync(0, ct);
+        Task<TestConnection> connecting = server.WaitForConnectionAsync(0, ct);
+        if (await Task.WhenAny(connecting, cli.Run) != connecting)
+        {
+            Assert.Fail($"listen exited with {await cli.Run} before connecting: {cli.AllOutput}");
+        }
+
+        TestConnection connection = await connecting;
         await connection.WaitForSubscriptionAsync(channel, ct);
         await server.PublishAsync(channel, "employeeStatus", """{"payload":{"data":[],"meta":{}}}""", ct);
         int exit = await cli.Run.WaitAsync(ct);
@@ -149,7 +155,7 @@ public class TokenCommandTests
         AssertNoSecrets(cli, issued.AccessToken, issued.RefreshToken, pair.AccessToken, pair.RefreshToken);
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task Listen_WithNoUsableTokenAndNoCredentials_Exits1_BeforeConnecting(CancellationToken ct)
     {
         await using PusherTestServer server = await StartServerAsync(ct);
@@ -162,7 +168,7 @@ public class TokenCommandTests
         Assert.That(server.Connections, Is.Empty);
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task Listen_TokenAndTokenFile_Together_AreRefused(CancellationToken ct)
     {
         var (exit, cli) = await Cli.RunAsync(["listen", "--company", "1", "--token", "t", "--token-file", TokenFile], ct);
@@ -170,7 +176,7 @@ public class TokenCommandTests
         Assert.That(cli.Stderr.Text, Does.Contain("--token cannot be combined"));
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task Bridge_TakesTheTokenOptions_AndChecksThemBeforeConnectingToNats(CancellationToken ct)
     {
         await using PusherTestServer server = await StartServerAsync(ct);

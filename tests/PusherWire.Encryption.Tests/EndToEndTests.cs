@@ -5,7 +5,7 @@ using PusherWire.Testing;
 
 namespace PusherWire.Encryption.Tests;
 
-[CancelAfter(20_000)]
+[CancelAfter(60_000)]
 public class EndToEndTests
 {
     private const string Channel = "private-encrypted-orders";

@@ -4,7 +4,7 @@ using System.Text;
 
 namespace PusherWire.Encryption.Tests;
 
-[CancelAfter(30_000)]
+[CancelAfter(60_000)]
 public class EnvelopeMutationTests
 {
     private const string Channel = "private-encrypted-fuzz";

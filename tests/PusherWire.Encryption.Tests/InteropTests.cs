@@ -4,7 +4,7 @@ using PusherWire.Testing;
 
 namespace PusherWire.Encryption.Tests;
 
-[CancelAfter(10_000)]
+[CancelAfter(60_000)]
 public class InteropTests
 {
     private static readonly SodiumChannelEncryption Cipher = new();

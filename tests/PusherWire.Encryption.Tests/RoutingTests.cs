@@ -4,7 +4,7 @@ using PusherWire.Authorization;
 
 namespace PusherWire.Encryption.Tests;
 
-[CancelAfter(10_000)]
+[CancelAfter(60_000)]
 public class RoutingTests
 {
     private const string Channel = "private-encrypted-orders";

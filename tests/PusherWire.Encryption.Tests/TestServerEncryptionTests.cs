@@ -3,7 +3,7 @@ using PusherWire.Testing;
 
 namespace PusherWire.Encryption.Tests;
 
-[CancelAfter(10_000)]
+[CancelAfter(60_000)]
 public class TestServerEncryptionTests
 {
     private const string Channel = "private-encrypted-orders";

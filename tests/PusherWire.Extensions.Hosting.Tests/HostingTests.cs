@@ -14,7 +14,7 @@ public class HostingTests
 {
     private const string EmployeeStatus = """{"payload":{"data":[{"type":"online","employee":{"id":685}}],"meta":{"type":"employeeStatus","companyId":2226}}}""";
 
-    [Test, CancelAfter(30_000)]
+    [Test, CancelAfter(60_000)]
     public async Task Host_ConnectsOnStart_SubscribesConfiguredChannels_AndAWorkerGetsTypedEvents(CancellationToken ct)
     {
         await using HostRig rig = await HostRig.StartServerAndBuildAsync(ct);
@@ -63,7 +63,7 @@ public class HostingTests
         Assert.That(rig.Logs.GetSnapshot().Select(l => l.Message), Has.None.Contain(HostRig.Token), "no logger of the host saw the token");
     }
 
-    [Test, CancelAfter(30_000)]
+    [Test, CancelAfter(60_000)]
     public async Task Health_IsDegradedWhileReconnecting_AndUnhealthyWhenRefused_WithLogsForEach(CancellationToken ct)
     {
         await using HostRig rig = await HostRig.StartServerAndBuildAsync(ct);
@@ -89,7 +89,7 @@ public class HostingTests
         await rig.WaitForLogAsync(6, ct); // ConnectionFailed
     }
 
-    [Test, CancelAfter(30_000)]
+    [Test, CancelAfter(60_000)]
     public async Task RefusedChannel_IsDegraded_AndLoggedAsAuthorizationFailure_WithoutTheToken(CancellationToken ct)
     {
         await using HostRig rig = await HostRig.StartServerAndBuildAsync(ct, token: "wrong-SENTINEL");
@@ -109,7 +109,7 @@ public class HostingTests
         Assert.That(rig.Logs.GetSnapshot().Select(l => l.Message + l.Exception), Has.None.Contain("SENTINEL"));
     }
 
-    [Test, CancelAfter(30_000)]
+    [Test, CancelAfter(60_000)]
     public async Task StoppingTheHost_Disconnects(CancellationToken ct)
     {
         await using HostRig rig = await HostRig.StartServerAndBuildAsync(ct);

@@ -9,7 +9,7 @@ namespace PusherWire.Extensions.Hosting.Tests;
 
 public class TokenManagerHostingTests
 {
-    [Test, CancelAfter(30_000)]
+    [Test, CancelAfter(60_000)]
     public async Task ARegisteredTokenManager_AuthorizesTheChannels_AndRenewsAfterARefusal(CancellationToken ct)
     {
         await using PusherTestServer server = await PusherTestServer.StartAsync(new PusherTestServerOptions

@@ -14,8 +14,8 @@ public class ChaosSoakTests
     private const int SuiteSeed = 1202;
 
     [Test, CancelAfter(240_000)]
-    public Task Chaos_FixedSeed_60Faults_EveryInvariantHolds(CancellationToken ct) =>
-        RunAsync(Setting("PUSHERWIRE_CHAOS_SEED") ?? SuiteSeed, Setting("PUSHERWIRE_CHAOS_FAULTS") ?? 60, ct);
+    public Task Chaos_FixedSeed_150Faults_EveryInvariantHolds(CancellationToken ct) =>
+        RunAsync(Setting("PUSHERWIRE_CHAOS_SEED") ?? SuiteSeed, Setting("PUSHERWIRE_CHAOS_FAULTS") ?? 150, ct);
 
     [Test, Explicit("Long chaos soak (minutes); run it by name, see docs/reliability.md."), CancelAfter(3 * 3600 * 1000)]
     public Task Chaos_Long_RandomSeed_EveryInvariantHolds(CancellationToken ct) =>

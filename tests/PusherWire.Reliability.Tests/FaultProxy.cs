@@ -285,8 +285,17 @@ public sealed class FaultProxy : IAsyncDisposable
     private async Task PumpAsync(TcpClient fromClient, TcpClient toClient, bool downstream, Link link)
     {
         CancellationToken token = link.Token;
-        NetworkStream from = fromClient.GetStream();
-        NetworkStream to = toClient.GetStream();
+        NetworkStream from, to;
+        try
+        {
+            from = fromClient.GetStream();
+            to = toClient.GetStream();
+        }
+        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException)
+        {
+            return; // reset (ResetAll, a cut, disposal) before this direction started: nothing to relay
+        }
+
         // Bounded: a stalled or throttled writer stops the reader, so backpressure reaches the sender.
         Channel<(byte[] Data, int Count, long At)> chunks = Channel.CreateBounded<(byte[], int, long)>(4);
 

@@ -52,10 +52,10 @@ internal static class ListenCommand
             }
 
             // clig.dev: a missing required input is a usage error with a hint, not a run of 401s ending in "every channel refused".
-            if (settings.Token is null && !settings.Headers.Keys.Any(h => h.Equals("Authorization", StringComparison.OrdinalIgnoreCase))
+            if (settings.Token is null && settings.TokenManager is null && !settings.Headers.Keys.Any(h => h.Equals("Authorization", StringComparison.OrdinalIgnoreCase))
                 && settings.Channels.Any(c => c.StartsWith("private-", StringComparison.Ordinal) || c.StartsWith("presence-", StringComparison.Ordinal)))
             {
-                throw new CliArgumentException($"No access token: private and presence channels (every ChatApp channel) need one. Pass --token <token> or set {TokenEnvironmentVariable}.");
+                throw new CliArgumentException($"No access token: private and presence channels (every ChatApp channel) need one. Pass --token <token>, set {TokenEnvironmentVariable}, or give --token-file.");
             }
 
             return await ListenRunner.RunAsync(settings, stdout, rawStdout, stderr, ct).ConfigureAwait(false);

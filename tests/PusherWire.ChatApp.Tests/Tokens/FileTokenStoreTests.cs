@@ -5,7 +5,7 @@ public class FileTokenStoreTests
 {
     private static readonly ChatAppTokenPair Pair = new("acc-SENTINEL", new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero), "ref-SENTINEL", new DateTimeOffset(2026, 12, 16, 12, 0, 0, TimeSpan.Zero));
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task Save_ThenLoad_RoundTrips_InChatAppsDataShape(CancellationToken ct)
     {
         using var dir = new TempDirectory();
@@ -19,7 +19,7 @@ public class FileTokenStoreTests
         Assert.That(Directory.GetFiles(dir.Path), Is.EqualTo(new[] { store.Path }), "no temporary file is left behind");
     }
 
-    [Test, CancelAfter(10_000), Platform(Exclude = "Win")]
+    [Test, CancelAfter(60_000), Platform(Exclude = "Win")]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task Save_CreatesTheFileOwnerOnly_AndKeepsItSoOnReplace(CancellationToken ct)
     {
@@ -35,14 +35,14 @@ public class FileTokenStoreTests
         Assert.That((await store.LoadAsync(ct))!.AccessToken, Is.EqualTo("acc-2"));
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task Load_AMissingFile_IsNull(CancellationToken ct)
     {
         using var dir = new TempDirectory();
         Assert.That(await new ChatAppFileTokenStore(dir.File("none.json")).LoadAsync(ct), Is.Null);
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task Load_AWholeMakeAnswer_IsAccepted(CancellationToken ct)
     {
         using var dir = new TempDirectory();
@@ -54,7 +54,7 @@ public class FileTokenStoreTests
     [TestCase("""{"accessToken":"acc-SENTINEL"}""")]
     [TestCase("""acc-SENTINEL""")]
     [TestCase("""{"accessToken":"acc-SENTINEL","accessTokenEndTime":"soon","refreshToken":"r","refreshTokenEndTime":1}""")]
-    [CancelAfter(10_000)]
+    [CancelAfter(60_000)]
     public async Task Load_ACorruptFile_IsAStoreError_WithoutItsContent(string content, CancellationToken ct)
     {
         using var dir = new TempDirectory();

@@ -10,7 +10,7 @@ public class TokenClientTests
     private static readonly DateTimeOffset AccessEnd = new(2026, 12, 3, 12, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset RefreshEnd = new(2026, 12, 16, 12, 0, 0, TimeSpan.Zero);
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task Make_PostsCredentialsAsJson_AndReadsThePair(CancellationToken ct)
     {
         using var api = new TokenApiMock();
@@ -28,7 +28,7 @@ public class TokenClientTests
         Assert.That(request.Headers!["Content-Type"]!.Single(), Does.StartWith("application/json"));
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task Refresh_SendsTheRefreshHeader_AndAcceptsStringTimestamps(CancellationToken ct)
     {
         using var api = new TokenApiMock();
@@ -42,7 +42,7 @@ public class TokenClientTests
         Assert.That(api.Requests(TokenApiMock.RefreshPath).Single().RequestMessage!.Headers!["Refresh"]!.Single(), Is.EqualTo("ref-1"));
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task Check_SendsAuthorization_TrueWhenAccepted_FalseWhenRefused(CancellationToken ct)
     {
         using var api = new TokenApiMock();
@@ -58,7 +58,7 @@ public class TokenClientTests
 
     [TestCase(401)]
     [TestCase(200)]
-    [CancelAfter(10_000)]
+    [CancelAfter(60_000)]
     public async Task Make_Refused_IsTypedAndNamesNoSecret(int status, CancellationToken ct)
     {
         using var api = new TokenApiMock();
@@ -72,7 +72,7 @@ public class TokenClientTests
         Assert.That(api.Requests(TokenApiMock.MakePath), Has.Count.EqualTo(1), "a refusal is not retried");
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task Refresh_Refused_IsTyped_AndNotRetried(CancellationToken ct)
     {
         using var api = new TokenApiMock();
@@ -86,7 +86,7 @@ public class TokenClientTests
         Assert.That(api.Requests(TokenApiMock.RefreshPath), Has.Count.EqualTo(1));
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task ServerErrors_AreRetried_UpToMaxAttempts(CancellationToken ct)
     {
         using var api = new TokenApiMock();
@@ -99,7 +99,7 @@ public class TokenClientTests
         Assert.That(api.Requests(TokenApiMock.RefreshPath), Has.Count.EqualTo(3));
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task ServerErrors_GiveUpAfterMaxAttempts_WithATypedError(CancellationToken ct)
     {
         using var api = new TokenApiMock();
@@ -112,7 +112,7 @@ public class TokenClientTests
         Assert.That(api.Requests(TokenApiMock.RefreshPath), Has.Count.EqualTo(2));
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task Retry_WaitsTheBackoff_OnTheInjectedClock(CancellationToken ct)
     {
         using var api = new TokenApiMock();
@@ -134,7 +134,7 @@ public class TokenClientTests
     [TestCase("""{"success":true,"data":{"accessToken":"a","refreshToken":"r","accessTokenEndTime":1}}""")]
     [TestCase("""not json SENTINEL""")]
     [TestCase("""{"success":true,"data":{"accessToken":"a\nb","accessTokenEndTime":1800000000,"refreshToken":"r","refreshTokenEndTime":1800000000}}""")]
-    [CancelAfter(10_000)]
+    [CancelAfter(60_000)]
     public async Task MalformedAnswers_AreInvalidResponse_WithoutEchoingTheBody(string body, CancellationToken ct)
     {
         using var api = new TokenApiMock();

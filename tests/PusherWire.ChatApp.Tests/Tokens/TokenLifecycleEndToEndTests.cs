@@ -16,7 +16,7 @@ public class TokenLifecycleEndToEndTests
     private static readonly string[] Channels = [ChatAppChannels.Company(2224), ChatAppChannels.User(685), ChatAppChannels.LicenseMessenger(1229, "telegram")];
     private static readonly ChatAppCredentials Credentials = new("test@example.com", "test-password", "test-app");
 
-    [Test, CancelAfter(30_000)]
+    [Test, CancelAfter(60_000)]
     public async Task AfterTheAccessTokenExpires_AReconnectRefreshesOnce_AndEveryChannelIsReauthorized(CancellationToken ct)
     {
         var time = new FakeTimeProvider(Start);
@@ -42,7 +42,7 @@ public class TokenLifecycleEndToEndTests
         Assert.That(server.Tokens.IsAccessTokenValid(manager.Current!.AccessToken), Is.True);
     }
 
-    [Test, CancelAfter(30_000)]
+    [Test, CancelAfter(60_000)]
     public async Task WhenTheServerRefusesAToken_TheManagerBelievedFresh_OneRefreshServesEveryChannel(CancellationToken ct)
     {
         var serverTime = new FakeTimeProvider(Start);
@@ -66,7 +66,7 @@ public class TokenLifecycleEndToEndTests
         Assert.That((server.Tokens.MakeCount, server.Tokens.RefreshCount), Is.EqualTo((1, 1)), "the 401s led to one refresh");
     }
 
-    [Test, CancelAfter(30_000)]
+    [Test, CancelAfter(60_000)]
     public async Task AfterTheRefreshTokenExpires_TheManagerMakesANewPair(CancellationToken ct)
     {
         var time = new FakeTimeProvider(Start);
@@ -84,7 +84,7 @@ public class TokenLifecycleEndToEndTests
         Assert.That((server.Tokens!.MakeCount, server.Tokens.RefreshCount), Is.EqualTo((2, 0)));
     }
 
-    [Test, CancelAfter(30_000)]
+    [Test, CancelAfter(60_000)]
     public async Task RevokedTokens_WithoutCredentials_FailTheChannelsWithATypedError_AndTheConnectionStaysUp(CancellationToken ct)
     {
         var time = new FakeTimeProvider(Start);
@@ -109,7 +109,7 @@ public class TokenLifecycleEndToEndTests
         Assert.That(client.State, Is.EqualTo(ConnectionState.Connected));
     }
 
-    [Test, CancelAfter(30_000)]
+    [Test, CancelAfter(60_000)]
     public async Task WrongPassword_IsCredentialsRefused_OnTheChannel(CancellationToken ct)
     {
         var time = new FakeTimeProvider(Start);
@@ -125,7 +125,7 @@ public class TokenLifecycleEndToEndTests
         Assert.That(server.AuthRequestCount, Is.Zero, "no auth request without a token");
     }
 
-    [Test, CancelAfter(30_000)]
+    [Test, CancelAfter(60_000)]
     public async Task TheTestServersTokenApi_IssuesRefreshesRotatesAndChecks(CancellationToken ct)
     {
         var time = new FakeTimeProvider(Start);

@@ -17,7 +17,7 @@ public class TokenManagerTests
     private static ChatAppTokenManager Manager(TokenApiMock api, FakeTimeProvider time, ChatAppTokenPair? initial = null, ChatAppCredentials? credentials = null, IChatAppTokenStore? store = null) =>
         new(new ChatAppTokenManagerOptions { Api = api.ApiOptions(time), InitialPair = initial, Credentials = credentials, Store = store });
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task AFreshToken_IsHandedOut_WithoutAnyRequest(CancellationToken ct)
     {
         using var api = new TokenApiMock();
@@ -33,7 +33,7 @@ public class TokenManagerTests
         Assert.That(api.Server.LogEntries, Is.Empty, "ChatApp asks for no make/refresh while the access token works");
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task NearExpiry_RefreshesOnce_AndRaisesRenewed(CancellationToken ct)
     {
         using var api = new TokenApiMock();
@@ -53,7 +53,7 @@ public class TokenManagerTests
         Assert.That(api.Requests(TokenApiMock.MakePath), Is.Empty);
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task ARejectedToken_IsRefreshedOnce_ForManyConcurrentCallers(CancellationToken ct)
     {
         using var api = new TokenApiMock();
@@ -76,7 +76,7 @@ public class TokenManagerTests
         Assert.That(api.Requests(TokenApiMock.RefreshPath), Has.Count.EqualTo(1));
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task ALateRejectionOfAnOldToken_DoesNotRefreshAgain(CancellationToken ct)
     {
         using var api = new TokenApiMock();
@@ -92,7 +92,7 @@ public class TokenManagerTests
         Assert.That(api.Requests(TokenApiMock.RefreshPath), Has.Count.EqualTo(1));
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task AThrowingRenewedHandler_DoesNotFailTheRequest(CancellationToken ct)
     {
         using var api = new TokenApiMock();
@@ -103,7 +103,7 @@ public class TokenManagerTests
         Assert.That(await manager.GetAccessTokenAsync(ct), Is.EqualTo("acc-1"));
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task ExpiredRefreshToken_WithCredentials_Makes(CancellationToken ct)
     {
         using var api = new TokenApiMock();
@@ -117,7 +117,7 @@ public class TokenManagerTests
         Assert.That(api.Requests(TokenApiMock.MakePath), Has.Count.EqualTo(1));
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task ExpiredRefreshToken_WithoutCredentials_IsATypedError(CancellationToken ct)
     {
         using var api = new TokenApiMock();
@@ -131,7 +131,7 @@ public class TokenManagerTests
         Assert.That(api.Server.LogEntries, Is.Empty);
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task RefusedRefresh_FallsBackToMake_WhenCredentialsWereGiven(CancellationToken ct)
     {
         using var api = new TokenApiMock();
@@ -148,7 +148,7 @@ public class TokenManagerTests
         Assert.That(sources, Is.EqualTo(new[] { ChatAppTokenSource.Make }));
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task RefusedRefresh_WithoutCredentials_SaysWhichCredentialIsMissing(CancellationToken ct)
     {
         using var api = new TokenApiMock();
@@ -161,7 +161,7 @@ public class TokenManagerTests
         Assert.That(e.Message, Does.Contain("no credentials").And.Not.Contain("ref-1"));
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task MakeRefused_IsCredentialsRefused_WithoutThePassword(CancellationToken ct)
     {
         using var api = new TokenApiMock();
@@ -174,7 +174,7 @@ public class TokenManagerTests
         Assert.That(e.ToString(), Does.Not.Contain("pw-SENTINEL"));
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task NoPair_NoCredentials_EmptyStore_IsCredentialsMissing(CancellationToken ct)
     {
         using var api = new TokenApiMock();
@@ -185,7 +185,7 @@ public class TokenManagerTests
         Assert.That(e!.Failure, Is.EqualTo(ChatAppTokenFailure.CredentialsMissing));
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task TransientFailureOfAnEarlyRefresh_KeepsTheStillValidToken(CancellationToken ct)
     {
         using var api = new TokenApiMock();
@@ -202,7 +202,7 @@ public class TokenManagerTests
         Assert.That((e!.Failure, e.StatusCode), Is.EqualTo((ChatAppTokenFailure.HttpStatus, 503)));
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task AStoredPair_IsReused_AndEveryRenewalIsSaved(CancellationToken ct)
     {
         using var api = new TokenApiMock();
@@ -225,7 +225,7 @@ public class TokenManagerTests
         Assert.That(api.Requests(TokenApiMock.RefreshPath), Has.Count.EqualTo(1));
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task AStoreThatCannotSave_DoesNotFailTheRenewal_ButIsReported(CancellationToken ct)
     {
         using var api = new TokenApiMock();

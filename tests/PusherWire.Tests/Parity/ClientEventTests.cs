@@ -8,7 +8,7 @@ namespace PusherWire.Tests.Parity;
 
 public class ClientEventTests
 {
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task Trigger_RefusesWrongNamesChannelKindsSizesAndNonJson_BeforeSending(CancellationToken ct)
     {
         await using ClientHarness h = await ClientHarness.StartAsync(configure: o => o with { Encryption = new NoCipher() }, ct: ct);
@@ -31,7 +31,7 @@ public class ClientEventTests
         Assert.That(server.Frames.Count(f => f.Contains("\"client-")), Is.EqualTo(1));
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task Trigger_BeforeTheSubscriptionIsConfirmed_ReturnsFalse_AndSendsNothing(CancellationToken ct)
     {
         await using ClientHarness h = await ClientHarness.StartAsync(new PusherTestServerOptions { RequiredAuthorization = ClientHarness.Token, IgnoreSubscription = c => c == "private-slow" }, ct: ct);
@@ -44,7 +44,7 @@ public class ClientEventTests
         Assert.That(server.Frames, Has.None.Contains("client-x"));
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task RateLimit_FailsFastAboveTheLimit_AndRecoversAfterTheWindow(CancellationToken ct)
     {
         await using ClientHarness h = await ClientHarness.StartAsync(configure: o => o with { ClientEventRateLimit = 3 }, ct: ct);
@@ -82,7 +82,7 @@ public class ClientEventTests
         Assert.That(limiter.TryAcquire(), Is.False);
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task OnPresenceChannels_RelayedClientEventsCarryTheSendersUserId(CancellationToken ct)
     {
         await using ClientHarness h = await ClientHarness.StartAsync(new PusherTestServerOptions

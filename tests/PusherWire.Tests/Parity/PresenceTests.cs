@@ -15,7 +15,7 @@ public class PresenceTests
         PresenceMemberFor = (_, _) => new PresenceMember(id, info),
     };
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task Subscribe_BuildsRosterFromSubscriptionSucceeded_WithMeAndInfoAsJson(CancellationToken ct)
     {
         await using ClientHarness h = await ClientHarness.StartAsync(ServerWithMember("u1", """{"name":"Ann"}"""), ct: ct);
@@ -36,7 +36,7 @@ public class PresenceTests
         Assert.That(h.Client.Subscribe("private-x").Members, Is.Null, "only presence channels have members");
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task MemberAddedAndRemoved_FireAfterTheRosterChanged_NeverForDuplicatesOrUnknownIds(CancellationToken ct)
     {
         await using ClientHarness h = await ClientHarness.StartAsync(ServerWithMember("u1"), ct: ct);
@@ -70,7 +70,7 @@ public class PresenceTests
         Assert.That(bound.Items.Where(b => b != "marker"), Is.EqualTo(new[] { "added " + """{"user_id":"u3","user_info":{"n":1}}""", "removed " + """{"user_id":"u3"}""" }));
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task NumericUserIds_AreKeyedByTheirJsonText_LikeJavaScriptObjectKeys(CancellationToken ct)
     {
         await using ClientHarness h = await ClientHarness.StartAsync(ServerWithMember("1"), ct: ct);
@@ -87,7 +87,7 @@ public class PresenceTests
         Assert.That(room.Members!.Get("42")!.InfoJson, Is.Null);
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task AuthorizerWithoutChannelData_FailsThePresenceChannelClearly_WithoutSendingASubscribe(CancellationToken ct)
     {
         await using ClientHarness h = await ClientHarness.StartAsync(configure: o => o with { Authorizer = new FixedAuthorizer(new ChannelAuthorization("key:sig")) }, ct: ct);
@@ -106,7 +106,7 @@ public class PresenceTests
         await other.WaitForSubscriptionAsync(ct); // other channels are not affected
     }
 
-    [Test, CancelAfter(30_000)]
+    [Test, CancelAfter(60_000)]
     public async Task AfterAReconnect_TheRosterIsRebuilt_AndTheDifferenceIsReported(CancellationToken ct)
     {
         await using ClientHarness h = await ClientHarness.StartAsync(ServerWithMember("me"), ct: ct);
@@ -135,7 +135,7 @@ public class PresenceTests
         Assert.That(room.Members.Me!.Id, Is.EqualTo("me"));
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task Unsubscribe_ClearsTheRoster(CancellationToken ct)
     {
         await using ClientHarness h = await ClientHarness.StartAsync(ServerWithMember("u1"), ct: ct);

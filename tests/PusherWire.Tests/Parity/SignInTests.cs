@@ -26,7 +26,7 @@ public class SignInTests
             Authorizer = authorizer ?? o.Authorizer,
         }, ct: ct);
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task SignIn_PostsTheSocketIdWithTheToken_SendsSignin_AndDeliversUserChannelEvents(CancellationToken ct)
     {
         await using ClientHarness h = await StartAsync(ct);
@@ -54,7 +54,7 @@ public class SignInTests
         await global.WaitForAsync(n => n == "notice", ct); // pusher-js's global emitter hears every non-internal event
     }
 
-    [Test, CancelAfter(30_000)]
+    [Test, CancelAfter(60_000)]
     public async Task AfterAReconnect_TheClientSignsInAgain_WithTheNewSocketId(CancellationToken ct)
     {
         await using ClientHarness h = await StartAsync(ct);
@@ -75,7 +75,7 @@ public class SignInTests
         Assert.That(Volatile.Read(ref signedIn), Is.EqualTo(2));
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task EndpointStatus_FailsTheSignInWithATypedError_WithoutTheToken(CancellationToken ct)
     {
         await using ClientHarness h = await StartAsync(ct, token: "wrong-SENTINEL");
@@ -94,7 +94,7 @@ public class SignInTests
         Assert.That(h.Client.State, Is.EqualTo(ConnectionState.Connected));
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task ServerRefusal4009_FailsTheSignIn(CancellationToken ct)
     {
         await using ClientHarness h = await StartAsync(ct, authenticator: _ => new FuncAuthenticator(_ => new UserAuthentication("test-app-key:bad", UserData)));
@@ -110,7 +110,7 @@ public class SignInTests
     [TestCase("""{"id":""}""")]
     [TestCase("""{"id":7}""")]
     [TestCase("not json")]
-    [CancelAfter(20_000)]
+    [CancelAfter(60_000)]
     public async Task UserDataWithoutANonEmptyStringId_FailsTheSignIn(string userData, CancellationToken ct)
     {
         await using ClientHarness h = await StartAsync(ct, authenticator: _ => new FuncAuthenticator(r =>
@@ -123,7 +123,7 @@ public class SignInTests
         Assert.That(h.Client.User.Id, Is.Null);
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task NoAuthenticator_FailsTheSignInClearly(CancellationToken ct)
     {
         await using ClientHarness h = await StartAsync(ct, authenticator: _ => null);
@@ -134,7 +134,7 @@ public class SignInTests
         Assert.That(error!.Message, Does.Contain("UserAuthenticator"));
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task WatchlistEvents_BecomeOnlineAndOfflineNotifications(CancellationToken ct)
     {
         await using ClientHarness h = await StartAsync(ct);
@@ -152,7 +152,7 @@ public class SignInTests
         Assert.That(watchlist.Items.Select(e => $"{e.Name}:{string.Join(",", e.UserIds)}"), Is.EqualTo(new[] { "online:a,b", "offline:a" }));
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task PresenceChannelWithoutChannelData_UsesTheSignedInUser_AsPusherJsDoes(CancellationToken ct)
     {
         // Signs the subscription without channel_data (socket_id:channel only), as an app relying on sign-in does.

@@ -7,7 +7,7 @@ namespace PusherWire.Tests.Parity;
 
 public class SubscriptionEdgeTests
 {
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task SubscriptionErrorFrame_EndsTheWaitWithTheStatus_AndReachesBind(CancellationToken ct)
     {
         await using ClientHarness h = await ClientHarness.StartAsync(new PusherTestServerOptions
@@ -30,7 +30,7 @@ public class SubscriptionEdgeTests
         Assert.That(await bound.WaitForCountAsync(1, ct), Does.Contain("\"status\":403"));
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task PusherErrorAnsweringTheSubscribe_FailsThatChannelOnly(CancellationToken ct)
     {
         var authorizer = new PresenceTests.FixedAuthorizer(new ChannelAuthorization("test-app-key:not-a-signature"));
@@ -46,7 +46,7 @@ public class SubscriptionEdgeTests
         Assert.That(h.Client.State, Is.EqualTo(ConnectionState.Connected));
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task UnansweredSubscription_FailsAfterSubscriptionTimeout_OnTheInjectedClock(CancellationToken ct)
     {
         await using ClientHarness h = await ClientHarness.StartAsync(
@@ -67,7 +67,7 @@ public class SubscriptionEdgeTests
         Assert.That(h.Errors, Has.Member(error));
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task SubscribeAgainAfterAFailure_AuthorizesAgain(CancellationToken ct)
     {
         int asked = 0;
@@ -87,7 +87,7 @@ public class SubscriptionEdgeTests
         Assert.That(h.Server.AuthRequestCount, Is.EqualTo(2));
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task UnsubscribeWhileAuthorizing_CancelsTheWait_AndNeverSendsTheSubscribe(CancellationToken ct)
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -109,7 +109,7 @@ public class SubscriptionEdgeTests
         Assert.That(server.Frames.Where(f => f.Contains("pusher:subscribe")), Has.None.Contains("private-pending"));
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task EventsOfChannelsWeDidNotSubscribe_ReachGlobalHandlersOnly(CancellationToken ct)
     {
         await using ClientHarness h = await ClientHarness.StartAsync(ct: ct);
@@ -131,7 +131,7 @@ public class SubscriptionEdgeTests
         Assert.That(h.Client.GetChannel("stranger"), Is.Null);
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task UnbindByName_AndUnbindAll_StopCallbacks(CancellationToken ct)
     {
         await using ClientHarness h = await ClientHarness.StartAsync(ct: ct);
@@ -163,7 +163,7 @@ public class SubscriptionEdgeTests
         Assert.That(Volatile.Read(ref calls), Is.Zero);
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task CacheChannels_DeliverTheCachedEventOrCacheMiss_AsEvents(CancellationToken ct)
     {
         await using ClientHarness h = await ClientHarness.StartAsync(ct: ct);

@@ -14,7 +14,7 @@ namespace PusherWire.Tests.Telemetry;
 
 public class ClientTelemetryTests
 {
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task ConnectSubscribeAuthorize_AreSpans_AndAuthIsMeasured(CancellationToken ct)
     {
         await using ClientHarness h = await ClientHarness.StartAsync(ct: ct);
@@ -49,7 +49,7 @@ public class ClientTelemetryTests
         Assert.That(capture.Of(PusherDiagnostics.Connections).Single(m => (string?)m.Tags["pusher.connection.state"] == "connected").Value, Is.EqualTo(1));
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task RefusedAuth_IsCountedAsAFailure_AndMarksTheSpans(CancellationToken ct)
     {
         await using ClientHarness h = await ClientHarness.StartAsync(token: "wrong", ct: ct);
@@ -70,7 +70,7 @@ public class ClientTelemetryTests
         Assert.That(spans.Single(s => s.OperationName == "pusher subscribe").Status, Is.EqualTo(ActivityStatusCode.Error));
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task LostConnection_CountsAReconnect_TaggedWithItsAction(CancellationToken ct)
     {
         await using ClientHarness h = await ClientHarness.StartAsync(ct: ct);
@@ -85,7 +85,7 @@ public class ClientTelemetryTests
         Assert.That(reconnect.Tags["pusher.close_action"], Is.EqualTo(scheduled.Action.ToString()).And.EqualTo("Retry"));
     }
 
-    [Test, CancelAfter(20_000)]
+    [Test, CancelAfter(60_000)]
     public async Task AuthRequest_CarriesTheW3CTraceContext_OfTheCurrentSpan(CancellationToken ct)
     {
         using WireMockServer auth = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"] });

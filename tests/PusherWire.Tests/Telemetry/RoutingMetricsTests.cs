@@ -14,7 +14,7 @@ public class RoutingMetricsTests
     private static PusherOptions Options(int port, bool includeChannel = false) =>
         new("key") { Port = port, TimeProvider = new FakeTimeProvider(), MetricsIncludeChannelName = includeChannel };
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task EventsAndDataBytes_AreCounted_WithChannelTypeButNoChannelName()
     {
         using var capture = new MetricCapture(40001);
@@ -33,7 +33,7 @@ public class RoutingMetricsTests
         Assert.That(events[0].Tags["server.address"], Is.EqualTo("ws-mt1.pusher.com"));
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task ChannelName_IsATag_OnlyWhenOptedIn()
     {
         using var capture = new MetricCapture(40002);
@@ -45,7 +45,7 @@ public class RoutingMetricsTests
         Assert.That(capture.Of(PusherDiagnostics.EventsReceived).Single().Tags["pusher.channel"], Is.EqualTo(Channel));
     }
 
-    [Test, CancelAfter(10_000)]
+    [Test, CancelAfter(60_000)]
     public async Task HandlerExceptions_AndReaderDrops_AreCounted()
     {
         using var capture = new MetricCapture(40003);
@@ -65,7 +65,7 @@ public class RoutingMetricsTests
         Assert.That(capture.Sum(PusherDiagnostics.EventsDropped), Is.EqualTo(h.Client.DroppedEvents).And.GreaterThan(0));
     }
 
-    [Test, CancelAfter(30_000)]
+    [Test, CancelAfter(60_000)]
     public async Task EventPath_AllocatesNothing_WithOrWithoutAListener()
     {
         await using var h = new RoutingHarness(Options(40004));
