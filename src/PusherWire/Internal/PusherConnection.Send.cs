@@ -38,7 +38,7 @@ internal sealed partial class PusherConnection
         // aborts the socket, so only the send timeout and the connection's own end can stop it. The timeout marks
         // itself as the cause before it aborts (like the pong timeout): otherwise the receive loop, failing first on
         // the aborted socket, reported "the remote party closed the connection" and the real cause was lost.
-        using CancellationTokenRegistration onTimeout = timeout.Token.UnsafeRegister(static s => ((PusherConnection)s!).OnSendTimeout(), this);
+        CancellationTokenRegistration onTimeout = timeout.Token.UnsafeRegister(static s => ((PusherConnection)s!).OnSendTimeout(), this);
         try
         {
             if (socket.State != WebSocketState.Open)
@@ -54,6 +54,12 @@ internal sealed partial class PusherConnection
                 // thread pool, or a fake clock jumping past SendTimeout) is not a stuck send.
                 Task pending = send.AsTask();
                 Volatile.Write(ref _sendInFlight, pending);
+                if (timeout.IsCancellationRequested)
+                {
+                    // The timeout fired before it could see this send (it ignores "no send in flight"): judge it now.
+                    OnSendTimeout();
+                }
+
                 await pending.ConfigureAwait(false);
             }
             else
@@ -75,6 +81,10 @@ internal sealed partial class PusherConnection
         }
         finally
         {
+            // The timeout is unhooked before the in-flight send is cleared: a timer firing in between (a fake clock
+            // advanced the moment the peer had the frame, a thread descheduled under load) must find nothing to abort,
+            // not a finished send it takes for a stuck one. Dispose waits for a callback already running.
+            onTimeout.Dispose();
             Volatile.Write(ref _sendInFlight, null);
             _sendLock.Release();
         }
@@ -82,7 +92,10 @@ internal sealed partial class PusherConnection
 
     private void OnSendTimeout()
     {
-        if (_lifetime.IsCancellationRequested || Volatile.Read(ref _sendInFlight) is { IsCompleted: true })
+        // Only a send that is on the wire and unfinished is stuck. Before the frame goes out (building it, the state
+        // check) or after a send that completed synchronously, there is nothing to time out: aborting then dropped a
+        // healthy connection whenever a fake clock jumped past SendTimeout right after the peer had the frame.
+        if (_lifetime.IsCancellationRequested || Volatile.Read(ref _sendInFlight) is not { IsCompleted: false })
         {
             return;
         }

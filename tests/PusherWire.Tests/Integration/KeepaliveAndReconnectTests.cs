@@ -1,3 +1,5 @@
+using System.Net.WebSockets;
+using Microsoft.Extensions.Time.Testing;
 using PusherWire.Testing;
 
 namespace PusherWire.Tests.Integration;
@@ -45,6 +47,31 @@ public class KeepaliveAndReconnectTests
         h.Time.Advance(TimeSpan.FromSeconds(10));
         await server.WaitForFrameAsync(f => f.Contains("pusher:ping"), ct);
         Assert.That(h.Socket(0).CountSent("pusher:ping"), Is.EqualTo(1), "30 s after the last incoming message");
+    }
+
+    [Test, CancelAfter(60_000)]
+    public async Task ClockPassingSendTimeout_WhileNoSendIsOnTheWire_DoesNotDropTheConnection(CancellationToken ct)
+    {
+        // The send timeout once took "no send in flight" for a stuck send: a fake clock advanced right after the server
+        // had the subscribe (the sender not yet past its finally, on a loaded machine) aborted a healthy connection, and
+        // IncomingTraffic_PostponesThePing waited for an event published to the dropped socket. Here the clock passes
+        // SendTimeout deterministically just before the subscribe frame is handed to the socket.
+        await using ClientHarness h = await ClientHarness.StartAsync(
+            configure: o => o with { WebSocketFactory = ClockJumpingSocket.Wrap(o.WebSocketFactory!, (FakeTimeProvider)o.TimeProvider, o.SendTimeout) }, ct: ct);
+        PusherChannel channel = h.Client.Subscribe("news");
+        await h.Client.ConnectAsync(ct);
+
+        Task subscribed = channel.WaitForSubscriptionAsync(ct);
+        Task finished = await Task.WhenAny(subscribed, h.ReconnectSignal.WaitAsync(ct));
+
+        Assert.That(finished, Is.SameAs(subscribed), "the connection was dropped instead of subscribing");
+        await subscribed;
+        Assert.That(h.Reconnects, Is.Empty);
+        Assert.That(h.Errors.Select(e => e.Message), Has.None.Contains("did not complete within"));
+        var got = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        channel.Bind("e", (in PusherEvent _) => got.TrySetResult());
+        await h.Server.PublishAsync("news", "e", "{}", ct);
+        await got.Task.WaitAsync(ct);
     }
 
     [Test, CancelAfter(60_000)]
@@ -195,5 +222,48 @@ public class KeepaliveAndReconnectTests
         Assert.That(connecting.IsCompleted, Is.False, "ConnectAsync waits while retrying, as pusher-js keeps trying");
         await client.DisposeAsync();
         Assert.That(client.State, Is.EqualTo(ConnectionState.Disconnected));
+    }
+
+    /// <summary>Advances the fake clock by SendTimeout just before the first subscribe frame reaches the real socket.</summary>
+    private sealed class ClockJumpingSocket(WebSocket inner, FakeTimeProvider time, TimeSpan jump) : WebSocket
+    {
+        private int _jumped;
+
+        public static Func<Uri, CancellationToken, ValueTask<WebSocket>> Wrap(
+            Func<Uri, CancellationToken, ValueTask<WebSocket>> factory, FakeTimeProvider time, TimeSpan jump) =>
+            async (uri, ct) => new ClockJumpingSocket(await factory(uri, ct), time, jump);
+
+        public override ValueTask SendAsync(ReadOnlyMemory<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken)
+        {
+            if (buffer.Span.IndexOf("pusher:subscribe"u8) >= 0 && Interlocked.Exchange(ref _jumped, 1) == 0)
+            {
+                time.Advance(jump);
+            }
+
+            return inner.SendAsync(buffer, messageType, endOfMessage, cancellationToken);
+        }
+
+        public override Task SendAsync(ArraySegment<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken) =>
+            SendAsync(buffer.AsMemory(), messageType, endOfMessage, cancellationToken).AsTask();
+
+        public override ValueTask<ValueWebSocketReceiveResult> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken) => inner.ReceiveAsync(buffer, cancellationToken);
+
+        public override Task<WebSocketReceiveResult> ReceiveAsync(ArraySegment<byte> buffer, CancellationToken cancellationToken) => inner.ReceiveAsync(buffer, cancellationToken);
+
+        public override WebSocketCloseStatus? CloseStatus => inner.CloseStatus;
+
+        public override string? CloseStatusDescription => inner.CloseStatusDescription;
+
+        public override WebSocketState State => inner.State;
+
+        public override string? SubProtocol => inner.SubProtocol;
+
+        public override void Abort() => inner.Abort();
+
+        public override Task CloseAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) => inner.CloseAsync(closeStatus, statusDescription, cancellationToken);
+
+        public override Task CloseOutputAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) => inner.CloseOutputAsync(closeStatus, statusDescription, cancellationToken);
+
+        public override void Dispose() => inner.Dispose();
     }
 }
