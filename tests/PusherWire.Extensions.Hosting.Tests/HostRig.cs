@@ -17,9 +17,9 @@ internal sealed class HostRig : IAsyncDisposable
     public const string UserChannel = "private-v1.users.685";
     public const string CompanyChannel = "private-v1.companies.2226";
 
-    private readonly ConditionSignal _logSignal;
+    private readonly Signal _logSignal;
 
-    private HostRig(PusherTestServer server, IHost host, FakeLogCollector logs, ConditionSignal logSignal)
+    private HostRig(PusherTestServer server, IHost host, FakeLogCollector logs, Signal logSignal)
     {
         _logSignal = logSignal;
         Server = server;
@@ -37,7 +37,7 @@ internal sealed class HostRig : IAsyncDisposable
 
     public PusherClient Client { get; }
 
-    public ConditionSignal StateSignal { get; } = new();
+    public Signal StateSignal { get; } = new();
 
     public ChannelReader<ChatAppEvent> Events => Host.Services.GetRequiredService<EventSink>().Events.Reader;
 
@@ -60,7 +60,7 @@ internal sealed class HostRig : IAsyncDisposable
 
         HostApplicationBuilder builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(settings);
-        var logSignal = new ConditionSignal();
+        var logSignal = new Signal();
         FakeLogCollector logs = FakeLogCollector.Create(new FakeLogCollectorOptions { OutputSink = _ => logSignal.Pulse() });
         builder.Logging.AddProvider(new FakeLoggerProvider(logs));
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
@@ -103,28 +103,6 @@ internal sealed class HostRig : IAsyncDisposable
             {
                 await sink.Events.Writer.WriteAsync(e, stoppingToken);
             }
-        }
-    }
-}
-
-/// <summary>Waits for a condition over state changed on other threads, without polling or sleeping.</summary>
-internal sealed class ConditionSignal
-{
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    public void Pulse() => Interlocked.Exchange(ref _changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-
-    public async Task WaitAsync(Func<bool> condition, CancellationToken ct)
-    {
-        while (true)
-        {
-            Task changed = Volatile.Read(ref _changed).Task;
-            if (condition())
-            {
-                return;
-            }
-
-            await changed.WaitAsync(ct);
         }
     }
 }

@@ -4,28 +4,6 @@ using System.Text;
 
 namespace PusherWire.Tests.Shared;
 
-/// <summary>Condition waits without polling or sleeping: every change pulses, every waiter re-checks.</summary>
-internal sealed class Signal
-{
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    public void Pulse() => Interlocked.Exchange(ref _changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-
-    public async Task WaitAsync(Func<bool> condition, CancellationToken ct)
-    {
-        while (true)
-        {
-            Task changed = Volatile.Read(ref _changed).Task;
-            if (condition())
-            {
-                return;
-            }
-
-            await changed.WaitAsync(ct);
-        }
-    }
-}
-
 /// <summary>
 /// Wraps the client's real socket: records each outgoing frame when SendAsync is called (so a test can assert right
 /// after advancing a fake clock) and each complete incoming text message.
