@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
@@ -15,41 +13,23 @@ internal static class AuthEndpointHandler
 {
     public static async Task HandleAsync(PusherTestServer server, HttpContext context, Action<TestAuthRequest> record)
     {
+        if (await AuthRequestGate.PassAsync(server, context, "channel_name", record).ConfigureAwait(false) is not { } request)
+        {
+            return; // answered: scripted by the interceptor, or 401
+        }
+
         PusherTestServerOptions options = server.Options;
-        IFormCollection form = context.Request.HasFormContentType
-            ? await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false)
-            : FormCollection.Empty;
-        string socketId = form["socket_id"].ToString();
-        string channel = form["channel_name"].ToString();
-        bool authorized = server.Tokens is { } tokens
-            ? tokens.IsAccessTokenValid(context.Request.Headers.Authorization.ToString())
-            : options.RequiredAuthorization is null || HeaderEquals(context.Request.Headers.Authorization.ToString(), options.RequiredAuthorization);
-        var request = new TestAuthRequest(socketId, channel, authorized, form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal));
-        record(request);
-
-        if (options.AuthInterceptor is { } intercept && await intercept(request, context.RequestAborted).ConfigureAwait(false) is { } scripted)
-        {
-            await WriteAsync(context, scripted.StatusCode, scripted.Body, scripted.ContentType).ConfigureAwait(false);
-            return;
-        }
-
-        if (!authorized)
-        {
-            // With the token API on, an expired or unknown access token is refused the way ChatApp refuses it.
-            server.Tokens?.CountRefusedAuthorization();
-            await WriteAsync(context, StatusCodes.Status401Unauthorized, server.Tokens is null ? """{"message":"Unauthenticated."}""" : TokenEndpointHandler.InvalidTokenBody).ConfigureAwait(false);
-            return;
-        }
-
+        string socketId = request.SocketId;
+        string channel = request.ChannelName;
         if (socketId.Length == 0 || channel.Length == 0)
         {
-            await WriteAsync(context, StatusCodes.Status422UnprocessableEntity, """{"message":"socket_id and channel_name are required."}""").ConfigureAwait(false);
+            await AuthRequestGate.WriteAsync(context, StatusCodes.Status422UnprocessableEntity, """{"message":"socket_id and channel_name are required."}""").ConfigureAwait(false);
             return;
         }
 
         if (options.AuthorizeChannel is { } allow && !allow(channel))
         {
-            await WriteAsync(context, StatusCodes.Status403Forbidden, """{"message":"This action is unauthorized."}""").ConfigureAwait(false);
+            await AuthRequestGate.WriteAsync(context, StatusCodes.Status403Forbidden, """{"message":"This action is unauthorized."}""").ConfigureAwait(false);
             return;
         }
 
@@ -69,16 +49,6 @@ internal static class AuthEndpointHandler
 
         server.AddSharedSecret(channel, fields); // private-encrypted- channels (PusherTestServer.Encryption.cs)
         string body = JsonSerializer.Serialize(fields, TestingJsonContext.Default.DictionaryStringString);
-        await WriteAsync(context, StatusCodes.Status200OK, body).ConfigureAwait(false);
-    }
-
-    private static bool HeaderEquals(string actual, string required) =>
-        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(actual), Encoding.UTF8.GetBytes(required));
-
-    private static async Task WriteAsync(HttpContext context, int status, string body, string contentType = "application/json")
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = contentType;
-        await context.Response.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+        await AuthRequestGate.WriteAsync(context, StatusCodes.Status200OK, body).ConfigureAwait(false);
     }
 }
