@@ -23,13 +23,13 @@ internal static class AuthEndpointHandler
         string channel = request.ChannelName;
         if (socketId.Length == 0 || channel.Length == 0)
         {
-            await AuthRequestGate.WriteAsync(context, StatusCodes.Status422UnprocessableEntity, """{"message":"socket_id and channel_name are required."}""").ConfigureAwait(false);
+            await TestHttp.WriteAsync(context, StatusCodes.Status422UnprocessableEntity, """{"message":"socket_id and channel_name are required."}""").ConfigureAwait(false);
             return;
         }
 
         if (options.AuthorizeChannel is { } allow && !allow(channel))
         {
-            await AuthRequestGate.WriteAsync(context, StatusCodes.Status403Forbidden, """{"message":"This action is unauthorized."}""").ConfigureAwait(false);
+            await TestHttp.WriteAsync(context, StatusCodes.Status403Forbidden, """{"message":"This action is unauthorized."}""").ConfigureAwait(false);
             return;
         }
 
@@ -49,6 +49,6 @@ internal static class AuthEndpointHandler
 
         server.AddSharedSecret(channel, fields); // private-encrypted- channels (PusherTestServer.Encryption.cs)
         string body = JsonSerializer.Serialize(fields, TestingJsonContext.Default.DictionaryStringString);
-        await AuthRequestGate.WriteAsync(context, StatusCodes.Status200OK, body).ConfigureAwait(false);
+        await TestHttp.WriteAsync(context, StatusCodes.Status200OK, body).ConfigureAwait(false);
     }
 }

@@ -1,7 +1,5 @@
 // What both auth endpoints (channel and user) do before their own work: read the form, check the Authorization
 // header, record the request, let the interceptor answer, refuse with 401.
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Http;
 
 namespace PusherWire.Testing;
@@ -27,14 +25,14 @@ internal static class AuthRequestGate
         string presented = context.Request.Headers.Authorization.ToString();
         bool authorized = server.Tokens is { } tokens
             ? tokens.IsAccessTokenValid(presented)
-            : options.RequiredAuthorization is null || HeaderEquals(presented, options.RequiredAuthorization);
+            : options.RequiredAuthorization is null || TestHttp.SecretEquals(presented, options.RequiredAuthorization);
         var request = new TestAuthRequest(form["socket_id"].ToString(), channelField is null ? "" : form[channelField].ToString(), authorized,
             form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal));
         record(request);
 
         if (options.AuthInterceptor is { } intercept && await intercept(request, context.RequestAborted).ConfigureAwait(false) is { } scripted)
         {
-            await WriteAsync(context, scripted.StatusCode, scripted.Body, scripted.ContentType).ConfigureAwait(false);
+            await TestHttp.WriteAsync(context, scripted.StatusCode, scripted.Body, scripted.ContentType).ConfigureAwait(false);
             return null;
         }
 
@@ -42,20 +40,10 @@ internal static class AuthRequestGate
         {
             // With the token API on, an expired or unknown access token is refused the way ChatApp refuses it.
             server.Tokens?.CountRefusedAuthorization();
-            await WriteAsync(context, StatusCodes.Status401Unauthorized, server.Tokens is null ? """{"message":"Unauthenticated."}""" : TokenEndpointHandler.InvalidTokenBody).ConfigureAwait(false);
+            await TestHttp.WriteAsync(context, StatusCodes.Status401Unauthorized, server.Tokens is null ? """{"message":"Unauthenticated."}""" : TokenEndpointHandler.InvalidTokenBody).ConfigureAwait(false);
             return null;
         }
 
         return request;
     }
-
-    public static async Task WriteAsync(HttpContext context, int status, string body, string contentType = "application/json")
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = contentType;
-        await context.Response.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
-    }
-
-    private static bool HeaderEquals(string actual, string required) =>
-        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(actual), Encoding.UTF8.GetBytes(required));
 }

@@ -1,6 +1,4 @@
 // The emulated token API: /v1/tokens (make), /v1/tokens/refresh and /v1/tokens/check, answering in ChatApp's JSON shape.
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
@@ -31,7 +29,7 @@ internal static class TokenEndpointHandler
         authority.CountRequest(operation);
         if (authority.Options.Interceptor?.Invoke(operation) is { } scripted)
         {
-            await WriteAsync(context, scripted.StatusCode, scripted.Body, scripted.ContentType).ConfigureAwait(false);
+            await TestHttp.WriteAsync(context, scripted.StatusCode, scripted.Body, scripted.ContentType).ConfigureAwait(false);
             return;
         }
 
@@ -43,13 +41,13 @@ internal static class TokenEndpointHandler
             case TestTokenOperation.Refresh:
                 TestTokenPair? next = authority.Refresh(context.Request.Headers["Refresh"].ToString());
                 await (next is null
-                    ? WriteAsync(context, StatusCodes.Status401Unauthorized, """{"success":false,"error":{"code":"ApiInvalidTokenError","message":"The refresh token is invalid or expired."}}""")
+                    ? TestHttp.WriteAsync(context, StatusCodes.Status401Unauthorized, """{"success":false,"error":{"code":"ApiInvalidTokenError","message":"The refresh token is invalid or expired."}}""")
                     : WritePairAsync(context, next)).ConfigureAwait(false);
                 break;
             default:
                 await (authority.IsAccessTokenValid(context.Request.Headers.Authorization.ToString())
-                    ? WriteAsync(context, StatusCodes.Status200OK, """{"success":true,"data":[]}""")
-                    : WriteAsync(context, StatusCodes.Status401Unauthorized, InvalidTokenBody)).ConfigureAwait(false);
+                    ? TestHttp.WriteAsync(context, StatusCodes.Status200OK, """{"success":true,"data":[]}""")
+                    : TestHttp.WriteAsync(context, StatusCodes.Status401Unauthorized, InvalidTokenBody)).ConfigureAwait(false);
                 break;
         }
     }
@@ -75,31 +73,21 @@ internal static class TokenEndpointHandler
 
         if (email is null || password is null || appId is null)
         {
-            await WriteAsync(context, StatusCodes.Status422UnprocessableEntity, """{"success":false,"error":{"code":"ApiValidationError","message":"email, password and appId are required."}}""").ConfigureAwait(false);
+            await TestHttp.WriteAsync(context, StatusCodes.Status422UnprocessableEntity, """{"success":false,"error":{"code":"ApiValidationError","message":"email, password and appId are required."}}""").ConfigureAwait(false);
             return;
         }
 
         bool ok = string.Equals(email, options.Email, StringComparison.OrdinalIgnoreCase)
-            & Same(password, options.Password)
+            & TestHttp.SecretEquals(password, options.Password)
             & string.Equals(appId, options.AppId, StringComparison.Ordinal);
         await (ok
             ? WritePairAsync(context, authority.Issue())
-            : WriteAsync(context, StatusCodes.Status401Unauthorized, """{"success":false,"error":{"code":"ApiAuthError","message":"Wrong email, password or appId."}}""")).ConfigureAwait(false);
+            : TestHttp.WriteAsync(context, StatusCodes.Status401Unauthorized, """{"success":false,"error":{"code":"ApiAuthError","message":"Wrong email, password or appId."}}""")).ConfigureAwait(false);
     }
 
     private static string? Read(JsonElement root, string name) =>
         root.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    private static bool Same(string actual, string expected) =>
-        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(actual), Encoding.UTF8.GetBytes(expected));
-
     private static Task WritePairAsync(HttpContext context, TestTokenPair pair) =>
-        WriteAsync(context, StatusCodes.Status200OK, $$"""{"success":true,"data":{{pair.ToDataJson()}}}""");
-
-    internal static async Task WriteAsync(HttpContext context, int status, string body, string contentType = "application/json")
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = contentType;
-        await context.Response.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
-    }
+        TestHttp.WriteAsync(context, StatusCodes.Status200OK, $$"""{"success":true,"data":{{pair.ToDataJson()}}}""");
 }

@@ -22,12 +22,12 @@ internal static class UserAuthEndpointHandler
         string socketId = request.SocketId;
         if (socketId.Length == 0)
         {
-            await AuthRequestGate.WriteAsync(context, StatusCodes.Status422UnprocessableEntity, """{"message":"socket_id is required."}""", "application/json").ConfigureAwait(false);
+            await TestHttp.WriteAsync(context, StatusCodes.Status422UnprocessableEntity, """{"message":"socket_id is required."}""", "application/json").ConfigureAwait(false);
             return;
         }
 
         string userData = options.UserDataFor?.Invoke(socketId) ?? JsonSerializer.Serialize(new Dictionary<string, string> { ["id"] = socketId }, TestingJsonContext.Default.DictionaryStringString);
         string auth = PusherUserSignature.Sign(options.AppKey, options.AppSecret, socketId, userData);
-        await AuthRequestGate.WriteAsync(context, StatusCodes.Status200OK, JsonSerializer.Serialize(new Dictionary<string, string> { ["auth"] = auth, ["user_data"] = userData }, TestingJsonContext.Default.DictionaryStringString), "application/json").ConfigureAwait(false);
+        await TestHttp.WriteAsync(context, StatusCodes.Status200OK, JsonSerializer.Serialize(new Dictionary<string, string> { ["auth"] = auth, ["user_data"] = userData }, TestingJsonContext.Default.DictionaryStringString), "application/json").ConfigureAwait(false);
     }
 }
