@@ -101,7 +101,7 @@ public sealed partial class PusherClient
         }
 
         // pusher-js user.ts: the user channel's own events go to the user's bindings, pusher: ones are not emitted there.
-        if (user.ChannelName is { } channelName && frame.Channel.SequenceEqual(System.Text.Encoding.UTF8.GetBytes(channelName)) && !frame.EventName.StartsWith("pusher:"u8))
+        if (user.ChannelNameUtf8 is { } channelName && frame.Channel.SequenceEqual(channelName) && !frame.EventName.StartsWith("pusher:"u8))
         {
             PusherMessage? copy = null;
             user.Dispatch(frame.ToEvent(), _connection?.BlockedWrites ?? [], ref copy, _connection?.Lifetime ?? CancellationToken.None);

@@ -17,7 +17,7 @@ public sealed class PusherUser
     private TaskCompletionSource _signedIn = NewSignal();
     private object? _claimedOn;
     private ITimer? _timer;
-    private string? _id;
+    private Identity? _identity; // id and user channel name together, so the receive path reads both at once
     private string? _userData;
 
     internal PusherUser(PusherClient client)
@@ -27,7 +27,7 @@ public sealed class PusherUser
     }
 
     /// <summary>The signed-in user's id (the <c>id</c> of <c>user_data</c>); null while not signed in.</summary>
-    public string? Id => Volatile.Read(ref _id);
+    public string? Id => Volatile.Read(ref _identity)?.Id;
 
     /// <summary>The <c>user_data</c> JSON the server confirmed; null while not signed in.</summary>
     public string? UserDataJson => Volatile.Read(ref _userData);
@@ -36,7 +36,10 @@ public sealed class PusherUser
     public bool IsSignedIn => Id is not null;
 
     /// <summary>The user channel, <c>#server-to-user-{id}</c>; null while not signed in.</summary>
-    public string? ChannelName => Id is { } id ? ServerToUserPrefix + id : null;
+    public string? ChannelName => Volatile.Read(ref _identity)?.ChannelName;
+
+    /// <summary>The user channel's name in UTF-8, for matching frames without decoding or allocating; null while not signed in.</summary>
+    internal byte[]? ChannelNameUtf8 => Volatile.Read(ref _identity)?.ChannelNameUtf8;
 
     /// <summary>Raised after each successful sign-in (after every reconnect too).</summary>
     public event EventHandler? SignedIn;
@@ -102,7 +105,7 @@ public sealed class PusherUser
         lock (_gate)
         {
             Volatile.Write(ref _userData, userData);
-            Volatile.Write(ref _id, id);
+            Volatile.Write(ref _identity, new Identity(id, ServerToUserPrefix + id));
             if (_signedIn.Task.IsCompleted)
             {
                 _signedIn = NewSignal();
@@ -121,7 +124,7 @@ public sealed class PusherUser
         Interlocked.Exchange(ref _timer, null)?.Dispose();
         lock (_gate)
         {
-            Volatile.Write(ref _id, null);
+            Volatile.Write(ref _identity, null);
             Volatile.Write(ref _userData, null);
             Volatile.Write(ref _claimedOn, null); // SignIn() may try again on this connection
             signal = _signedIn;
@@ -143,7 +146,7 @@ public sealed class PusherUser
         Interlocked.Exchange(ref _timer, null)?.Dispose();
         lock (_gate)
         {
-            Volatile.Write(ref _id, null);
+            Volatile.Write(ref _identity, null);
             Volatile.Write(ref _userData, null);
             if (_signedIn.Task.IsCompleted)
             {
@@ -164,4 +167,14 @@ public sealed class PusherUser
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Who is signed in: built once per sign-in.</summary>
+    private sealed class Identity(string id, string channelName)
+    {
+        public string Id { get; } = id;
+
+        public string ChannelName { get; } = channelName;
+
+        public byte[] ChannelNameUtf8 { get; } = System.Text.Encoding.UTF8.GetBytes(channelName);
+    }
 }
