@@ -58,7 +58,8 @@ public static class ScaleRunner
         CancellationToken ct = timeout.Token;
         await using PusherTestServer server = await PusherTestServer.StartAsync(cancellationToken: ct).ConfigureAwait(false);
         using HttpChannelAuthorizer authorizer = LoopbackSession.Authorizer(server);
-        PusherOptions clientOptions = LoopbackSession.ClientOptions(server, authorizer);
+        // Hundreds of connections in one process: on the thread pool, as PusherOptions.DedicatedReceiveThread advises.
+        PusherOptions clientOptions = LoopbackSession.ClientOptions(server, authorizer) with { DedicatedReceiveThread = false };
         bool raw = options.Client == LoadClientKind.RawWebSocket;
         int channels = raw ? 0 : options.ChannelsPerConnection;
 

@@ -62,11 +62,13 @@ internal sealed class ChaosSoak
             $"{EventsSent} events sent, {EventsDelivered} delivered, {Connections} connections, heap growth {HeapGrowthBytes / 1024} KiB, {Elapsed.TotalSeconds:0.0} s";
     }
 
-    public static async Task<Result> RunAsync(int seed, int faults, CancellationToken ct)
+    /// <param name="dedicatedReceiveThread">PusherOptions.DedicatedReceiveThread: the soak runs on both receive paths.</param>
+    public static async Task<Result> RunAsync(int seed, int faults, CancellationToken ct, bool dedicatedReceiveThread = true)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         await using Rig r = await Rig.StartAsync(
-            new PusherTestServerOptions { RequiredAuthorization = Rig.Token, ActivityTimeoutSeconds = 30 }, ct: ct);
+            new PusherTestServerOptions { RequiredAuthorization = Rig.Token, ActivityTimeoutSeconds = 30 },
+            configure: o => o with { DedicatedReceiveThread = dedicatedReceiveThread }, ct: ct);
         var soak = new ChaosSoak(r, seed);
         try
         {

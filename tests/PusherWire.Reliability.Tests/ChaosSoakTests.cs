@@ -17,17 +17,21 @@ public class ChaosSoakTests
     public Task Chaos_FixedSeed_150Faults_EveryInvariantHolds(CancellationToken ct) =>
         RunAsync(Setting("PUSHERWIRE_CHAOS_SEED") ?? SuiteSeed, Setting("PUSHERWIRE_CHAOS_FAULTS") ?? 150, ct);
 
+    [Test, CancelAfter(240_000)]
+    public Task Chaos_FixedSeed_150Faults_ReceivingOnThePool_EveryInvariantHolds(CancellationToken ct) =>
+        RunAsync(Setting("PUSHERWIRE_CHAOS_SEED") ?? SuiteSeed, Setting("PUSHERWIRE_CHAOS_FAULTS") ?? 150, ct, dedicatedReceiveThread: false);
+
     [Test, Explicit("Long chaos soak (minutes); run it by name, see docs/reliability.md."), CancelAfter(3 * 3600 * 1000)]
     public Task Chaos_Long_RandomSeed_EveryInvariantHolds(CancellationToken ct) =>
         RunAsync(Setting("PUSHERWIRE_CHAOS_SEED") ?? Random.Shared.Next(), Setting("PUSHERWIRE_CHAOS_FAULTS") ?? 2000, ct);
 
-    private static async Task RunAsync(int seed, int faults, CancellationToken ct)
+    private static async Task RunAsync(int seed, int faults, CancellationToken ct, bool dedicatedReceiveThread = true)
     {
-        TestContext.Out.WriteLine($"chaos soak: seed {seed}, {faults} faults (replay: PUSHERWIRE_CHAOS_SEED={seed} PUSHERWIRE_CHAOS_FAULTS={faults})");
+        TestContext.Out.WriteLine($"chaos soak: seed {seed}, {faults} faults, {(dedicatedReceiveThread ? "dedicated receive thread" : "receiving on the pool")} (replay: PUSHERWIRE_CHAOS_SEED={seed} PUSHERWIRE_CHAOS_FAULTS={faults})");
         ChaosSoak.Result result;
         try
         {
-            result = await ChaosSoak.RunAsync(seed, faults, ct);
+            result = await ChaosSoak.RunAsync(seed, faults, ct, dedicatedReceiveThread);
         }
         catch (Exception e) when (e is not SuccessException)
         {

@@ -92,7 +92,7 @@ internal sealed class Rig : IAsyncDisposable
             TimeProvider = time,
             // Jitter off: every delay is its nominal value, so schedules can be asserted exactly.
             Reconnect = new ReconnectPolicy { RandomSource = () => 0 },
-            WebSocketFactory = RecordingSocket.Factory(rig.Sockets, rig.Changed),
+            DefaultSocketDecorator = RecordingSocket.Decorator(rig.Sockets, rig.Changed),
         };
         rig.Attach(new PusherClient(configure is null ? options : configure(options)));
         return rig;

@@ -39,19 +39,12 @@ internal sealed class RecordingSocket(WebSocket inner, Uri uri, Signal changed) 
 
     public int CountReceived(string eventName) => Received.Count(f => f.Contains($"\"event\":\"{eventName}\"", StringComparison.Ordinal));
 
-    public static Func<Uri, CancellationToken, ValueTask<WebSocket>> Factory(List<RecordingSocket> sockets, Signal changed) => async (uri, ct) =>
+    /// <summary>
+    /// Records the client's default socket (PusherOptions.DefaultSocketDecorator): the client still connects it and
+    /// reads it the way it does in production, on its dedicated receive thread unless the test turns that off.
+    /// </summary>
+    public static Func<Uri, WebSocket, WebSocket> Decorator(List<RecordingSocket> sockets, Signal changed) => (uri, socket) =>
     {
-        var socket = new ClientWebSocket();
-        try
-        {
-            await socket.ConnectAsync(uri, ct);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-
         var recording = new RecordingSocket(socket, uri, changed);
         lock (sockets)
         {

@@ -25,8 +25,9 @@ internal sealed partial class PusherConnection
             {
                 // A skipped message's remaining bytes are read over the buffer's start and thrown away: memory stays bounded.
                 Memory<byte> memory = skip == MessageSkip.None ? buffer.AsMemory(filled) : buffer;
+                _betweenMessages = total == 0;
                 ValueTask<ValueWebSocketReceiveResult> receive = socket.ReceiveAsync(memory, _lifetime.Token);
-                if (!receive.IsCompleted && total == 0)
+                if (!receive.IsCompleted && total == 0 && !_idleFromTransport)
                 {
                     // Caught up with the network between messages: the moment to flush what handlers batched.
                     _owner.OnReceiveIdle(this);

@@ -35,6 +35,8 @@ internal sealed partial class PusherConnection : IAsyncDisposable
     private byte[] _joinBuffer = [];
     private byte[] _scratch = [];
     private int _disposed;
+    private bool _idleFromTransport; // the receive thread's stream says when the next read would wait
+    private bool _betweenMessages; // read by the receive thread's idle hook, written by the loop on the same thread
 
     public PusherConnection(IConnectionOwner owner, PusherOptions options)
     {
@@ -68,13 +70,22 @@ internal sealed partial class PusherConnection : IAsyncDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
+            ReceiveThreadStream? stream = null;
             _socket = _options.WebSocketFactory is { } factory
                 ? await factory(uri, linked.Token).ConfigureAwait(false)
-                : await ConnectDefaultAsync(uri, linked.Token).ConfigureAwait(false);
+                : _options.DedicatedReceiveThread
+                    ? await ConnectWithReceiveThreadAsync(uri, s => stream = s, linked.Token).ConfigureAwait(false)
+                    : await ConnectDefaultAsync(uri, linked.Token).ConfigureAwait(false);
+            if (_options.WebSocketFactory is null && _options.DefaultSocketDecorator is { } decorate)
+            {
+                _socket = decorate(uri, _socket);
+            }
+
             MarkActivity();
-            // On the thread pool, not the caller's stack or context: a socket whose reads complete synchronously would
-            // otherwise run the whole session inside OpenAsync.
-            _completion = Task.Run(RunAsync);
+            // Never on the caller's stack or context: a socket whose reads complete synchronously would otherwise run
+            // the whole session inside OpenAsync. On the connection's own thread when it has one, else the pool.
+            _idleFromTransport = stream is not null;
+            _completion = stream is not null ? stream.RunReceiveThread(RunAsync, OnTransportWouldBlock) : Task.Run(RunAsync);
             Task finished = await Task.WhenAny(_established.Task, _completion).WaitAsync(linked.Token).ConfigureAwait(false);
             if (finished != _established.Task)
             {
@@ -121,6 +132,51 @@ internal sealed partial class PusherConnection : IAsyncDisposable
         {
             socket.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A <see cref="ClientWebSocket"/> over a <see cref="ReceiveThreadStream"/>: SocketsHttpHandler set up as
+    /// ClientWebSocket sets up its own (no pooling, the system proxy, no cookies), but with a connect callback that
+    /// hands out the stream. Disposing the handler afterwards leaves the upgraded connection alone, as in the BCL.
+    /// </summary>
+    private static async ValueTask<WebSocket> ConnectWithReceiveThreadAsync(Uri uri, Action<ReceiveThreadStream> connected, CancellationToken cancellationToken)
+    {
+        ReceiveThreadStream? stream = null;
+        using var handler = new System.Net.Http.SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.Zero,
+            UseCookies = false,
+            AllowAutoRedirect = false,
+            ConnectCallback = async (context, token) =>
+            {
+                ReceiveThreadStream s = await ReceiveThreadStream.ConnectAsync(context.DnsEndPoint, token).ConfigureAwait(false);
+                stream = s; // one request on an unpooled handler: one connection
+                return s;
+            },
+        };
+        using var invoker = new System.Net.Http.HttpMessageInvoker(handler, disposeHandler: false);
+        var socket = new ClientWebSocket();
+        socket.Options.KeepAliveInterval = TimeSpan.Zero; // pusher:ping at the protocol level, as pusher-js does
+        try
+        {
+            await socket.ConnectAsync(uri, invoker, cancellationToken).ConfigureAwait(false);
+            connected(stream!);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The receive thread is about to wait for the network: between messages, that is the idle moment.</summary>
+    private void OnTransportWouldBlock()
+    {
+        if (_betweenMessages)
+        {
+            _owner.OnReceiveIdle(this);
         }
     }
 

@@ -85,7 +85,7 @@ internal sealed class ClientHarness : IAsyncDisposable
             AllowInsecureTransport = true,
             Authorizer = authorizer,
             TimeProvider = time,
-            WebSocketFactory = RecordingSocket.Factory(sockets, new Signal()),
+            DefaultSocketDecorator = RecordingSocket.Decorator(sockets, new Signal()),
         };
         var client = new PusherClient(configure is null ? options : configure(options));
         return new ClientHarness(server, client, time, sockets, authorizer);

@@ -57,7 +57,7 @@ public class KeepaliveAndReconnectTests
         // IncomingTraffic_PostponesThePing waited for an event published to the dropped socket. Here the clock passes
         // SendTimeout deterministically just before the subscribe frame is handed to the socket.
         await using ClientHarness h = await ClientHarness.StartAsync(
-            configure: o => o with { WebSocketFactory = ClockJumpingSocket.Wrap(o.WebSocketFactory!, (FakeTimeProvider)o.TimeProvider, o.SendTimeout) }, ct: ct);
+            configure: o => o with { DefaultSocketDecorator = ClockJumpingSocket.Wrap(o.DefaultSocketDecorator!, (FakeTimeProvider)o.TimeProvider, o.SendTimeout) }, ct: ct);
         PusherChannel channel = h.Client.Subscribe("news");
         await h.Client.ConnectAsync(ct);
 
@@ -229,9 +229,8 @@ public class KeepaliveAndReconnectTests
     {
         private int _jumped;
 
-        public static Func<Uri, CancellationToken, ValueTask<WebSocket>> Wrap(
-            Func<Uri, CancellationToken, ValueTask<WebSocket>> factory, FakeTimeProvider time, TimeSpan jump) =>
-            async (uri, ct) => new ClockJumpingSocket(await factory(uri, ct), time, jump);
+        public static Func<Uri, WebSocket, WebSocket> Wrap(Func<Uri, WebSocket, WebSocket> decorate, FakeTimeProvider time, TimeSpan jump) =>
+            (uri, socket) => new ClockJumpingSocket(decorate(uri, socket), time, jump);
 
         public override ValueTask SendAsync(ReadOnlyMemory<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken)
         {

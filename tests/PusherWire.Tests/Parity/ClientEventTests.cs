@@ -90,7 +90,7 @@ public class ClientEventTests
             RequiredAuthorization = ClientHarness.Token,
             PresenceMemberFor = (socketId, _) => new PresenceMember("user-" + socketId),
         }, ct: ct);
-        await using var other = new PusherClient(h.Client.Options with { WebSocketFactory = null });
+        await using var other = new PusherClient(h.Client.Options with { DefaultSocketDecorator = null });
         PusherChannel mine = h.Client.Subscribe("presence-room");
         PusherChannel theirs = other.Subscribe("presence-room");
         using var received = new Collector<string>();
