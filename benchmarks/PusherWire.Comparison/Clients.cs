@@ -57,8 +57,11 @@ internal static class Clients
                 "--token", "comparison", "--channel", e.Channel, "--format", "ndjson",
             ])),
         };
-        // An experiment for latency: socket continuations run on the epoll thread (one thread wake-up per event, not two).
-        list.Add(list[^1].With("inline socket completions", ("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1")));
+        // Runtime-setting experiments for the CLI (docs/performance.md, "Runtime settings"): with tiered compilation off
+        // the framework's ReadyToRun code is never re-jitted; these rows show what that costs per event and at start-up.
+        ClientKind cliKind = list[^1];
+        list.Add(cliKind.With("ReadyToRun off", ("DOTNET_ReadyToRun", "0")));
+        list.Add(cliKind.With("tiered, PGO off", ("DOTNET_TieredCompilation", "1"), ("DOTNET_TieredPGO", "0")));
         if (nodeAvailable)
         {
             list.Insert(1, new("pusher-js 8.6.0 (library)", Output.Done, true, (e, n, b, w) => Node(Path.Combine(js, "count.js"), Common(e, n, b, w))));

@@ -135,6 +135,21 @@ internal static class JsonStringScanner
     private static bool TryUnicodeEscape(ReadOnlySpan<byte> source, ref nuint read, Span<byte> destination, ref nuint w)
     {
         int i = (int)read;
+        if (i + 6 <= source.Length && source[i + 2] == '0' && source[i + 3] == '0')
+        {
+            // \u00XX for an ASCII character, written as that byte: System.Text.Json's default encoder writes '"', '<',
+            // '>', '&', '\'', '+' and controls this way, so a .NET-produced frame has one every few bytes. (What the
+            // general path below does for them too, without the hex loop and the Rune.)
+            int high = HexValue(source[i + 4]), low = HexValue(source[i + 5]);
+            if (high < 8 && low < 16)
+            {
+                destination[(int)w] = (byte)((high << 4) | low);
+                w++;
+                read += 6;
+                return true;
+            }
+        }
+
         if (!TryHex4(source, i + 2, out int unit))
         {
             return false;
@@ -177,14 +192,8 @@ internal static class JsonStringScanner
 
         for (int k = start; k < start + 4; k++)
         {
-            int digit = source[k] switch
-            {
-                >= (byte)'0' and <= (byte)'9' => source[k] - '0',
-                >= (byte)'a' and <= (byte)'f' => source[k] - 'a' + 10,
-                >= (byte)'A' and <= (byte)'F' => source[k] - 'A' + 10,
-                _ => -1,
-            };
-            if (digit < 0)
+            int digit = HexValue(source[k]);
+            if (digit > 15)
             {
                 return false;
             }
@@ -194,4 +203,14 @@ internal static class JsonStringScanner
 
         return true;
     }
+
+    /// <summary>The value of a hex digit, or a number above 15 for any other byte.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int HexValue(byte b) => b switch
+    {
+        >= (byte)'0' and <= (byte)'9' => b - '0',
+        >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
+        >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
+        _ => 16,
+    };
 }

@@ -15,6 +15,8 @@ public class JsonStringScannerTests
     [
         "a", "Z", "0", " ", "{", "}", ":", ",", "é", "Привет", "😀", "\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t",
         "\\u0041", "\\u00e9", "\\u041f", "\\u0000", "\\ud83d\\ude00", "\\uD83D\\uDE00",
+        // \u00XX as System.Text.Json's default encoder writes ASCII (the one-byte fast path) and just past ASCII (not it)
+        "\\u0022", "\\u002B", "\\u003c", "\\u007F", "\\u007f", "\\u0080", "\\u00FF", "\\u001F", "\\u00G1", "\\u000",
         // what must be declined (or rejected by the reader too)
         "\\ud800", "\\udc00", "\\ud83dx", "\\u12", "\\uZZZZ", "\\x", "\\", "\t", "\u0001", "\u001f",
     ];
