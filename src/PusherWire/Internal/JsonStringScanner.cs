@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using System.Text;
 using System.Text.Unicode;
 
@@ -56,15 +57,24 @@ internal static class JsonStringScanner
             if (Vector128.IsHardwareAccelerated && length - read >= (nuint)Vector128<byte>.Count)
             {
                 Vector128<byte> chunk = Vector128.LoadUnsafe(ref src, read);
-                chunk.StoreUnsafe(ref dst, w);
-                Vector128<byte> special = Vector128.Equals(chunk, quoteVector) | Vector128.Equals(chunk, backslash) | Vector128.LessThan(chunk, space);
-                uint mask = special.ExtractMostSignificantBits();
+                Vector128<byte> isQuote = Vector128.Equals(chunk, quoteVector);
+                Vector128<byte> isBackslash = Vector128.Equals(chunk, backslash);
+                Vector128<byte> isControl = Vector128.LessThan(chunk, space);
+                uint mask = (isQuote | isBackslash | isControl).ExtractMostSignificantBits();
                 if (mask == 0)
                 {
+                    chunk.StoreUnsafe(ref dst, w);
                     read += (nuint)Vector128<byte>.Count;
                     w += (nuint)Vector128<byte>.Count;
                     continue;
                 }
+
+                if (Ssse3.IsSupported && EscapeCompactor.TryChunk(chunk, isQuote, isBackslash, isControl, ref dst, ref read, ref w))
+                {
+                    continue; // only \" \\ \/ escapes in these 16 bytes: unescaped without a branch per escape
+                }
+
+                chunk.StoreUnsafe(ref dst, w);
 
                 nuint run = (nuint)BitOperations.TrailingZeroCount(mask);
                 read += run;

@@ -11,15 +11,19 @@ namespace PusherWire.Tests.Core;
 /// </summary>
 public class JsonStringScannerTests
 {
-    private static readonly string[] Pieces =
+    private static readonly string[] Plain = ["a", "Z", "0", " ", "{", "}", ":", ",", "é", "Привет", "😀"];
+
+    private static readonly string[] Escapes =
     [
-        "a", "Z", "0", " ", "{", "}", ":", ",", "é", "Привет", "😀", "\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t",
+        "\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t",
         "\\u0041", "\\u00e9", "\\u041f", "\\u0000", "\\ud83d\\ude00", "\\uD83D\\uDE00",
         // \u00XX as System.Text.Json's default encoder writes ASCII (the one-byte fast path) and just past ASCII (not it)
-        "\\u0022", "\\u002B", "\\u003c", "\\u007F", "\\u007f", "\\u0080", "\\u00FF", "\\u001F", "\\u00G1", "\\u000",
-        // what must be declined (or rejected by the reader too)
-        "\\ud800", "\\udc00", "\\ud83dx", "\\u12", "\\uZZZZ", "\\x", "\\", "\t", "\u0001", "\u001f",
+        "\\u0022", "\\u002B", "\\u003c", "\\u007F", "\\u007f", "\\u0080", "\\u00FF", "\\u001F",
     ];
+
+    // What must be declined (or rejected by the reader too).
+    private static readonly string[] Declined =
+        ["\\ud800", "\\udc00", "\\ud83dx", "\\u12", "\\uZZZZ", "\\u00G1", "\\u000", "\\x", "\\", "\t", "\u0001", "\u001f", "\""];
 
     private static readonly byte[][] InvalidUtf8 = [[0x85], [0xC3], [0xE2, 0x82], [0xF0, 0x9F, 0x98], [0xFF], [0xC0, 0xAF]];
 
@@ -48,6 +52,49 @@ public class JsonStringScannerTests
         }
 
         Assert.That(accepted, Is.GreaterThan(5_000), "the fast path must take the common cases, not decline everything");
+    }
+
+    [Test]
+    public void JsonInsideAString_DenseQuoteEscapes_UnescapeLikeTheReader_AcrossChunkBoundaries()
+    {
+        // What Pusher's data looks like: \" every few bytes, now and then \\ (runs of them too), \/ and the escapes the
+        // 16-byte shuffle leaves to the byte-at-a-time path, at every offset relative to the chunks.
+        string[] common = ["\\\"", "\\\"", "\\\"", "\\\\", "\\\\\\\\", "\\/", "a", "bc", "def", "0123456", ":", ",", "{", "}"];
+        string[] rare = ["\\n", "\\t", "\\u0022", "\\u041f", "é", "\\\\\\\"", "\\x", "\t", "\""];
+        var random = new Random(1202);
+        int accepted = 0;
+        for (int n = 0; n < 20_000; n++)
+        {
+            var text = new StringBuilder();
+            int pieces = random.Next(0, 120);
+            for (int i = 0; i < pieces; i++)
+            {
+                text.Append(random.Next(40) == 0 ? rare[random.Next(rare.Length)] : common[random.Next(common.Length)]);
+            }
+
+            byte[] body = Encoding.UTF8.GetBytes(text.ToString());
+            byte[] message = [.. "{\"event\":\"e\",\"data\":\""u8, .. body, .. "\"}"u8];
+            int quote = message.AsSpan().IndexOf("\"data\":\""u8) + 7;
+            var destination = new byte[message.Length];
+
+            bool fast = JsonStringScanner.TryUnescape(message, quote, destination, out int written, out int end);
+            (bool valid, byte[] expected, int expectedEnd) = Reference(message, stringOnly: true);
+
+            if (fast)
+            {
+                accepted++;
+                Assert.That(valid, Is.True, () => "accepted what the reader rejects: " + Describe(body));
+                Assert.That(destination[..written], Is.EqualTo(expected), () => Describe(body));
+                Assert.That(end, Is.EqualTo(expectedEnd), () => Describe(body));
+            }
+            else
+            {
+                Assert.That(text.ToString(), Does.Contain("\\x").Or.Contain("\t"),
+                    () => "declined a string with nothing to decline: " + Describe(body));
+            }
+        }
+
+        Assert.That(accepted, Is.GreaterThan(10_000));
     }
 
     [TestCase("""{\"a\":1,\"t\":\"x\\\"y\"}""")]
@@ -167,15 +214,15 @@ public class JsonStringScannerTests
             }
             else if (roll < 70)
             {
-                body.AddRange(Encoding.UTF8.GetBytes(Pieces[random.Next(11)]));
+                body.AddRange(Encoding.UTF8.GetBytes(Plain[random.Next(Plain.Length)]));
             }
             else if (roll < 95)
             {
-                body.AddRange(Encoding.UTF8.GetBytes(Pieces[11 + random.Next(14)]));
+                body.AddRange(Encoding.UTF8.GetBytes(Escapes[random.Next(Escapes.Length)]));
             }
             else
             {
-                body.AddRange(Encoding.UTF8.GetBytes(Pieces[25 + random.Next(Pieces.Length - 25)]));
+                body.AddRange(Encoding.UTF8.GetBytes(Declined[random.Next(Declined.Length)]));
             }
         }
 
