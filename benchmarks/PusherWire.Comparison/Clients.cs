@@ -57,11 +57,11 @@ internal static class Clients
                 "--token", "comparison", "--channel", e.Channel, "--format", "ndjson",
             ])),
         };
-        // Runtime-setting experiments for the CLI (docs/performance.md, "Runtime settings"): with tiered compilation off
-        // the framework's ReadyToRun code is never re-jitted; these rows show what that costs per event and at start-up.
+        // Runtime-setting experiments for the CLI (docs/performance.md, "Runtime settings"): its former setting, tiered
+        // compilation off (the framework's ReadyToRun code is then never re-jitted), and that plus ReadyToRun off.
         ClientKind cliKind = list[^1];
-        list.Add(cliKind.With("ReadyToRun off", ("DOTNET_ReadyToRun", "0")));
-        list.Add(cliKind.With("tiered, PGO off", ("DOTNET_TieredCompilation", "1"), ("DOTNET_TieredPGO", "0")));
+        list.Add(cliKind.With("tiered compilation off", ("DOTNET_TieredCompilation", "0")));
+        list.Add(cliKind.With("tiered compilation and ReadyToRun off", ("DOTNET_TieredCompilation", "0"), ("DOTNET_ReadyToRun", "0")));
         if (nodeAvailable)
         {
             list.Insert(1, new("pusher-js 8.6.0 (library)", Output.Done, true, (e, n, b, w) => Node(Path.Combine(js, "count.js"), Common(e, n, b, w))));

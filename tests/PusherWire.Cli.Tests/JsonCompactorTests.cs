@@ -20,6 +20,59 @@ public class JsonCompactorTests
         Assert.That(Encoding.UTF8.GetString(output.WrittenSpan), Is.EqualTo(expected));
     }
 
+    [Test]
+    public void RandomValues_CompactOrIndented_ComeOutAsTheCompactForm()
+    {
+        // Compact input takes the one-copy path, indented input the token-by-token one: both must print the same line.
+        var random = new Random(1202);
+        var indented = new System.Text.Json.JsonSerializerOptions { WriteIndented = true };
+        for (int n = 0; n < 2_000; n++)
+        {
+            System.Text.Json.Nodes.JsonNode? value = RandomNode(random, 0);
+            string compact = value?.ToJsonString() ?? "null";
+            foreach (string input in new[] { compact, value?.ToJsonString(indented) ?? "null", " " + compact, compact + "\n" })
+            {
+                var output = new ArrayBufferWriter<byte>();
+                Assert.That(JsonCompactor.TryCompact(Encoding.UTF8.GetBytes(input), output), Is.True, input);
+                Assert.That(Encoding.UTF8.GetString(output.WrittenSpan), Is.EqualTo(compact), input);
+            }
+        }
+    }
+
+    private static System.Text.Json.Nodes.JsonNode? RandomNode(Random random, int depth)
+    {
+        int kind = random.Next(depth > 4 ? 4 : 7);
+        switch (kind)
+        {
+            case 0:
+                return null;
+            case 1:
+                return System.Text.Json.Nodes.JsonValue.Create(random.Next(-1000, 1000));
+            case 2:
+                return System.Text.Json.Nodes.JsonValue.Create(random.Next(2) == 0);
+            case 3:
+                string[] texts = ["", "a b", "x\"y", "back\\slash", "line\nbreak", "Привет", "tab\there", " lead", "trail "];
+                return System.Text.Json.Nodes.JsonValue.Create(texts[random.Next(texts.Length)]);
+            case 4:
+            case 5:
+                var obj = new System.Text.Json.Nodes.JsonObject();
+                for (int i = random.Next(4); i > 0; i--)
+                {
+                    obj[$"k{i} {random.Next(10)}"] = RandomNode(random, depth + 1);
+                }
+
+                return obj;
+            default:
+                var array = new System.Text.Json.Nodes.JsonArray();
+                for (int i = random.Next(4); i > 0; i--)
+                {
+                    array.Add(RandomNode(random, depth + 1));
+                }
+
+                return array;
+        }
+    }
+
     [TestCase("")]
     [TestCase("   ")]
     [TestCase("plain text")]

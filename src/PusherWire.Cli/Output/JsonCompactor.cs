@@ -27,6 +27,15 @@ internal static class JsonCompactor
             return false;
         }
 
+        switch (CheckCompact(json))
+        {
+            case Shape.Compact:
+                output.Write(json); // already compact (what servers send): one copy
+                return true;
+            case Shape.Invalid:
+                return false;
+        }
+
         try
         {
             var reader = new Utf8JsonReader(json, Options);
@@ -84,6 +93,60 @@ internal static class JsonCompactor
         catch (JsonException)
         {
             return false;
+        }
+    }
+
+    private enum Shape
+    {
+        Compact,
+        HasWhitespace,
+        Invalid,
+    }
+
+    /// <summary>
+    /// Validates <paramref name="json"/> as exactly one JSON value in one reader pass that writes nothing, and tells
+    /// whether it is already compact: every token starts right after the previous one (or after its one ',' or ':').
+    /// </summary>
+    private static Shape CheckCompact(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json, Options);
+            bool compact = json[0] is not ((byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r');
+            long end = 0; // just past the previous token
+            bool separated = false; // a ',' or ':' is due between the previous token and this one
+            while (reader.Read())
+            {
+                JsonTokenType token = reader.TokenType;
+                bool closing = token is JsonTokenType.EndObject or JsonTokenType.EndArray;
+                if (compact && reader.TokenStartIndex != end + (separated && !closing ? 1 : 0))
+                {
+                    compact = false;
+                }
+
+                end = token switch
+                {
+                    JsonTokenType.StartObject or JsonTokenType.StartArray or JsonTokenType.EndObject or JsonTokenType.EndArray => reader.TokenStartIndex + 1,
+                    JsonTokenType.PropertyName or JsonTokenType.String => reader.TokenStartIndex + reader.ValueSpan.Length + 2,
+                    _ => reader.TokenStartIndex + reader.ValueSpan.Length,
+                };
+                separated = token is not (JsonTokenType.StartObject or JsonTokenType.StartArray);
+                if (reader.CurrentDepth == 0 && token is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+                {
+                    break; // the root value is complete
+                }
+            }
+
+            if (reader.BytesConsumed == 0 || reader.CurrentDepth != 0 || reader.Read())
+            {
+                return Shape.Invalid; // not exactly one value
+            }
+
+            return compact && end == json.Length ? Shape.Compact : Shape.HasWhitespace;
+        }
+        catch (JsonException)
+        {
+            return Shape.Invalid;
         }
     }
 
