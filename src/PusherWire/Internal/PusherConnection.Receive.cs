@@ -19,6 +19,9 @@ internal sealed partial class PusherConnection
         int filled = 0;
         long total = 0;
         MessageSkip skip = MessageSkip.None;
+        // Abort() cancels the lifetime and then aborts the socket, and on the receive thread's stream that alone ends a
+        // read at once: no per-read token registration there (one Register/Unregister pair per message otherwise).
+        CancellationToken readToken = _idleFromTransport ? CancellationToken.None : _lifetime.Token;
         try
         {
             while (true)
@@ -26,7 +29,7 @@ internal sealed partial class PusherConnection
                 // A skipped message's remaining bytes are read over the buffer's start and thrown away: memory stays bounded.
                 Memory<byte> memory = skip == MessageSkip.None ? buffer.AsMemory(filled) : buffer;
                 _betweenMessages = total == 0;
-                ValueTask<ValueWebSocketReceiveResult> receive = socket.ReceiveAsync(memory, _lifetime.Token);
+                ValueTask<ValueWebSocketReceiveResult> receive = socket.ReceiveAsync(memory, readToken);
                 if (!receive.IsCompleted && total == 0 && !_idleFromTransport)
                 {
                     // Caught up with the network between messages: the moment to flush what handlers batched.

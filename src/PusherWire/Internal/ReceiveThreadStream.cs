@@ -109,10 +109,11 @@ internal sealed class ReceiveThreadStream : Stream, IValueTaskSource<int>
 
         task.ContinueWith(static (_, state) => ((ReceiveThreadStream)state!).StopPump(), this, CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        // The loop left this thread at an await that went async: serve its next read here, until it ends.
+        // The loop left this thread at an await that went async: serve its next read here, until it ends. Reset before
+        // looking and look at everything before waiting: signals that arrive together (or while this thread is busy
+        // running the loop inline) are never lost.
         while (true)
         {
-            _wake.Wait();
             _wake.Reset();
             if (_requestPending)
             {
@@ -123,9 +124,13 @@ internal sealed class ReceiveThreadStream : Stream, IValueTaskSource<int>
             {
                 ready.Continuation(ready.State);
             }
-            else if (_stopped)
+            else if (_stopped || task.IsCompleted)
             {
                 break;
+            }
+            else
+            {
+                _wake.Wait();
             }
         }
 
