@@ -8,7 +8,7 @@ namespace PusherWire.Tests.Shared;
 /// Wraps the client's real socket: records each outgoing frame when SendAsync is called (so a test can assert right
 /// after advancing a fake clock) and each complete incoming text message.
 /// </summary>
-internal sealed class RecordingSocket(WebSocket inner, Uri uri, Signal changed) : WebSocket
+internal sealed class RecordingSocket(WebSocket inner, Uri uri, Signal changed) : ForwardingWebSocket(inner)
 {
     private readonly List<byte> _partial = [];
 
@@ -60,7 +60,7 @@ internal sealed class RecordingSocket(WebSocket inner, Uri uri, Signal changed) 
         Interlocked.Increment(ref _receiveCalls);
         Volatile.Write(ref _handedOver, Volatile.Read(ref _completed));
         changed.Pulse();
-        ValueWebSocketReceiveResult result = await inner.ReceiveAsync(buffer, cancellationToken);
+        ValueWebSocketReceiveResult result = await Inner.ReceiveAsync(buffer, cancellationToken);
         // Only the head of each message is kept: the recorder must not be what holds memory in the slow-consumer tests.
         if (result.MessageType != WebSocketMessageType.Close && _partial.Count < 128)
         {
@@ -82,25 +82,8 @@ internal sealed class RecordingSocket(WebSocket inner, Uri uri, Signal changed) 
     {
         Sent.Enqueue(Encoding.UTF8.GetString(buffer.Span[..Math.Min(buffer.Length, 4096)]));
         changed.Pulse();
-        return inner.SendAsync(buffer, messageType, endOfMessage, cancellationToken);
+        return Inner.SendAsync(buffer, messageType, endOfMessage, cancellationToken);
     }
-
-    public override Task SendAsync(ArraySegment<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken) =>
-        SendAsync(buffer.AsMemory(), messageType, endOfMessage, cancellationToken).AsTask();
-
-    public override Task<WebSocketReceiveResult> ReceiveAsync(ArraySegment<byte> buffer, CancellationToken cancellationToken) => inner.ReceiveAsync(buffer, cancellationToken);
-
-    public override WebSocketCloseStatus? CloseStatus => inner.CloseStatus;
-
-    public override string? CloseStatusDescription => inner.CloseStatusDescription;
-
-    public override WebSocketState State => inner.State;
-
-    public override string? SubProtocol => inner.SubProtocol;
-
-    public override void Abort() => inner.Abort();
-
-    public override Task CloseAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) => inner.CloseAsync(closeStatus, statusDescription, cancellationToken);
 
     /// <summary>How many times the client started its close handshake (its close timeout is running from then on).</summary>
     public int CloseCalls => Volatile.Read(ref _closeCalls);
@@ -111,8 +94,6 @@ internal sealed class RecordingSocket(WebSocket inner, Uri uri, Signal changed) 
     {
         Interlocked.Increment(ref _closeCalls);
         changed.Pulse();
-        return inner.CloseOutputAsync(closeStatus, statusDescription, cancellationToken);
+        return Inner.CloseOutputAsync(closeStatus, statusDescription, cancellationToken);
     }
-
-    public override void Dispose() => inner.Dispose();
 }

@@ -21,7 +21,7 @@ internal sealed partial class PusherConnection
         MessageSkip skip = MessageSkip.None;
         // Abort() cancels the lifetime and then aborts the socket, and on the receive thread's stream that alone ends a
         // read at once: no per-read token registration there (one Register/Unregister pair per message otherwise).
-        CancellationToken readToken = _idleFromTransport ? CancellationToken.None : _lifetime.Token;
+        CancellationToken readToken = _readsOnOwnThread ? CancellationToken.None : _lifetime.Token;
         try
         {
             while (true)
@@ -30,7 +30,7 @@ internal sealed partial class PusherConnection
                 Memory<byte> memory = skip == MessageSkip.None ? buffer.AsMemory(filled) : buffer;
                 _betweenMessages = total == 0;
                 ValueTask<ValueWebSocketReceiveResult> receive = socket.ReceiveAsync(memory, readToken);
-                if (!receive.IsCompleted && total == 0 && !_idleFromTransport)
+                if (!receive.IsCompleted && total == 0 && !_readsOnOwnThread)
                 {
                     // Caught up with the network between messages: the moment to flush what handlers batched.
                     _owner.OnReceiveIdle(this);

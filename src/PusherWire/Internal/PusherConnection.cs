@@ -35,7 +35,7 @@ internal sealed partial class PusherConnection : IAsyncDisposable
     private byte[] _joinBuffer = [];
     private byte[] _scratch = [];
     private int _disposed;
-    private bool _idleFromTransport; // the receive thread's stream says when the next read would wait
+    private bool _readsOnOwnThread; // DedicatedReceiveThread: its stream reports idleness, Abort alone ends a read
     private bool _betweenMessages; // read by the receive thread's idle hook, written by the loop on the same thread
 
     public PusherConnection(IConnectionOwner owner, PusherOptions options)
@@ -84,7 +84,7 @@ internal sealed partial class PusherConnection : IAsyncDisposable
             MarkActivity();
             // Never on the caller's stack or context: a socket whose reads complete synchronously would otherwise run
             // the whole session inside OpenAsync. On the connection's own thread when it has one, else the pool.
-            _idleFromTransport = stream is not null;
+            _readsOnOwnThread = stream is not null;
             _completion = stream is not null ? stream.RunReceiveThread(RunAsync, OnTransportWouldBlock) : Task.Run(RunAsync);
             Task finished = await Task.WhenAny(_established.Task, _completion).WaitAsync(linked.Token).ConfigureAwait(false);
             if (finished != _established.Task)

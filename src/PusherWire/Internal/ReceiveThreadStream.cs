@@ -39,7 +39,7 @@ internal sealed class ReceiveThreadStream : Stream, IValueTaskSource<int>
     private Exception? _requestError;
     private Action<object?>? _continuation;
     private object? _continuationState;
-    private bool _continuationReady; // a continuation registered after its read completed: the thread runs it next
+    private bool _continuationReady; // the read is done and its continuation registered: the thread runs it next
     private int _offset;
     private int _count;
     private Thread? _thread;
@@ -169,22 +169,15 @@ internal sealed class ReceiveThreadStream : Stream, IValueTaskSource<int>
             error = e;
         }
 
-        Action<object?>? continuation;
-        object? state;
         lock (_requestGate)
         {
             _requestResult = read;
             _requestError = error;
             _requestDone = true;
-            continuation = _continuation;
-            state = _continuationState;
-            _continuation = null;
-            _continuationState = null;
+            // Registered already: the serve loop runs it next, here, so the loop is back on this thread. (Registered
+            // later, OnCompleted marks it ready the same way.)
+            _continuationReady = _continuation is not null;
         }
-
-        // Runs the loop's continuation here, inline: the loop is back on this thread. (Registered later, it is handed
-        // to this thread by OnCompleted instead, never to the pool.)
-        continuation?.Invoke(state);
     }
 
     private (Action<object?> Continuation, object? State)? TakeReadyContinuation()
@@ -422,7 +415,7 @@ internal sealed class ReceiveThreadStream : Stream, IValueTaskSource<int>
             _continuationState = state;
             if (!_requestDone)
             {
-                return; // ServeRequest runs it
+                return; // ServeRequest marks it ready
             }
 
             _continuationReady = true;
