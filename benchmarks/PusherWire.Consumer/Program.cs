@@ -16,15 +16,32 @@ int count = int.Parse(a["count"], CultureInfo.InvariantCulture);
 int warmup = a.TryGetValue("warmup", out string? w) ? int.Parse(w, CultureInfo.InvariantCulture) : 0; // left out of the latencies
 long? baseTicks = a.TryGetValue("base", out string? b) ? long.Parse(b, CultureInfo.InvariantCulture) : null;
 var latencies = baseTicks is null ? null : new long[count];
+var trace = baseTicks is null ? null : new (long Sent, long Latency)[warmup + count];
 int received = 0;
+long poolItemsAtStart = 0;
 var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
 void OnEvent(ReadOnlySpan<byte> data)
 {
     int measured = received - warmup;
-    if (latencies is not null && measured >= 0 && measured < count && Seq.TryRead(data, out long sentUs))
+    if (measured == 0)
     {
-        latencies[measured] = (Stopwatch.GetTimestamp() - baseTicks!.Value) * 1_000_000 / Stopwatch.Frequency - sentUs;
+        poolItemsAtStart = ThreadPool.CompletedWorkItemCount;
+    }
+
+    // Timed during the warm-up too, so the measured events do not pay for the first calls of the timing code.
+    if (latencies is not null && Seq.TryRead(data, out long sentUs))
+    {
+        long nowUs = (Stopwatch.GetTimestamp() - baseTicks!.Value) * 1_000_000 / Stopwatch.Frequency;
+        if (received < trace!.Length)
+        {
+            trace[received] = (sentUs, nowUs - sentUs);
+        }
+
+        if (measured >= 0 && measured < count)
+        {
+            latencies[measured] = nowUs - sentUs;
+        }
     }
 
     if (++received == warmup + count)
@@ -52,6 +69,12 @@ else
 
 await done.Task;
 Console.WriteLine($"done {received}");
+if (Environment.GetEnvironmentVariable("CONSUMER_TRACE") is { } traceDir && latencies is not null)
+{
+    Console.Error.WriteLine($"thread-pool work items while the measured events arrived: {ThreadPool.CompletedWorkItemCount - poolItemsAtStart}");
+    string tracePath = Path.Combine(traceDir, $"{(a.ContainsKey("raw") ? "raw" : "lib")}-{Environment.ProcessId}.txt");
+    File.WriteAllLines(tracePath, trace!.Select(t => $"{t.Sent} {t.Latency}"));
+}
 if (latencies is not null)
 {
     Array.Sort(latencies);

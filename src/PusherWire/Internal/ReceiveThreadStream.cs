@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using System.Threading.Tasks.Sources;
 
@@ -10,15 +11,25 @@ namespace PusherWire.Internal;
 /// (TLS and the WebSocket framing sit above it, unchanged).
 /// </summary>
 /// <remarks>
-/// Until <see cref="RunReceiveThread{T}"/> starts, it behaves like a plain socket stream (async reads and writes: the
-/// TLS and HTTP upgrade handshakes). From then on every read of the network is done by that one thread. When the receive
-/// loop calls from it (the normal case) the read is synchronous: a non-blocking <c>recv</c>, and <c>poll</c> while there
-/// is nothing to read. When the loop calls from another thread (it resumed there after an await went async, e.g. a full
-/// Wait-policy reader) the read is handed to the thread, which performs it and runs the loop's continuation itself, so
-/// the loop is back on its thread: the returned task reports itself pending to every other thread until then. Bytes
-/// already buffered are served to whichever thread asks. Reads go through a 64 KiB buffer: one <c>recv</c> serves
-/// dozens of small messages in a burst and returns whatever is there, so a lone message is never held back. Writes
-/// stay asynchronous on the socket.
+/// <para>
+/// The socket never uses the runtime's asynchronous socket operations: the first one would register it with the
+/// runtime's epoll thread for good, and from then on every arriving segment wakes that thread, which queues a work item,
+/// which wakes a pool worker that finds nothing to do and spins before it sleeps — several context switches per message
+/// competing with the receive thread for the CPU (measured: ten times as many switches as the receive thread's own;
+/// docs/performance.md). So the socket is non-blocking from the start and one thread per connection does all its waiting
+/// in <c>poll</c>: it connects (<see cref="ConnectAsync"/>), serves the TLS and HTTP upgrade handshakes' reads (their
+/// continuations go to the pool), and from <see cref="RunReceiveThread{T}"/> on runs the receive loop itself.
+/// </para>
+/// <para>
+/// In the receive loop a read from the thread (the normal case) is synchronous: a non-blocking <c>recv</c>, and
+/// <c>poll</c> while there is nothing to read. When the loop calls from another thread (it resumed there after an await
+/// went async, e.g. a full Wait-policy reader) the read is handed to the thread, which performs it and runs the loop's
+/// continuation itself, so the loop is back on its thread: the returned task reports itself pending to every other
+/// thread until then. Bytes already buffered are served to whichever thread asks. Reads go through a 64 KiB buffer: one
+/// <c>recv</c> serves dozens of small messages in a burst and returns whatever is there, so a lone message is never held
+/// back. Writes are a non-blocking <c>send</c> on the writer's thread; only when the kernel's send buffer is full (a peer
+/// that stopped reading) does a write fall back to the runtime's asynchronous send.
+/// </para>
 /// </remarks>
 internal sealed class ReceiveThreadStream : Stream, IValueTaskSource<int>
 {
@@ -27,7 +38,13 @@ internal sealed class ReceiveThreadStream : Stream, IValueTaskSource<int>
     /// <summary>How long one poll waits before the thread looks at its stop flags again; shutdown wakes it sooner.</summary>
     private const int PollSliceMicroseconds = 1_000_000;
 
-    private readonly Socket _socket;
+    /// <summary>
+    /// The slice while connecting and during the handshakes, when a cancelled token (the connect timeout) must be noticed
+    /// without anything waking the poll.
+    /// </summary>
+    private const int HandshakePollSliceMicroseconds = 20_000;
+
+    private Socket _socket = null!; // set by the thread before ConnectAsync returns
     private readonly byte[] _buffer = GC.AllocateUninitializedArray<byte>(BufferSize);
     private readonly ManualResetEventSlim _wake = new(false, spinCount: 0);
     private readonly Lock _requestGate = new();
@@ -43,12 +60,19 @@ internal sealed class ReceiveThreadStream : Stream, IValueTaskSource<int>
     private int _offset;
     private int _count;
     private Thread? _thread;
+    private Action? _startReceiveLoop;
     private Action? _wouldBlock;
+    private ExecutionContext? _continuationContext;
     private volatile bool _requestPending;
     private volatile bool _stopped;
     private volatile bool _disposed;
 
-    public ReceiveThreadStream(Socket socket) => _socket = socket;
+    private ReceiveThreadStream()
+    {
+    }
+
+    /// <summary>The connection's thread (tests join it to see that it ended).</summary>
+    internal Thread Thread => _thread!;
 
     public override bool CanRead => true;
 
@@ -60,27 +84,134 @@ internal sealed class ReceiveThreadStream : Stream, IValueTaskSource<int>
 
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-    /// <summary>Connects a TCP socket the way SocketsHttpHandler's default does (dual mode, no Nagle) and wraps it.</summary>
-    public static async ValueTask<ReceiveThreadStream> ConnectAsync(System.Net.DnsEndPoint endPoint, CancellationToken cancellationToken)
+    /// <summary>
+    /// Resolves the host, starts the connection's thread and connects there (each address in turn, as the runtime's own
+    /// connect does; no Nagle), without the runtime's asynchronous socket operations.
+    /// </summary>
+    public static async ValueTask<ReceiveThreadStream> ConnectAsync(DnsEndPoint endPoint, CancellationToken cancellationToken)
     {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        IPAddress[] addresses = IPAddress.TryParse(endPoint.Host, out IPAddress? literal)
+            ? [literal]
+            : await Dns.GetHostAddressesAsync(endPoint.Host, cancellationToken).ConfigureAwait(false);
+        if (addresses.Length == 0)
+        {
+            throw new SocketException((int)SocketError.HostNotFound);
+        }
+
+        var stream = new ReceiveThreadStream();
+        var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() => stream.Run(addresses, endPoint.Port, connected, cancellationToken))
+        {
+            IsBackground = true,
+            Name = "PusherWire receive",
+        };
+        stream._thread = thread;
+        thread.UnsafeStart(); // no ExecutionContext to carry: the thread owns its own state
         try
         {
-            await socket.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
-            // The receive thread's reads must return at once when there is nothing to read (it then polls); async
-            // operations are unaffected by this flag.
-            socket.Blocking = false;
-            return new ReceiveThreadStream(socket);
+            await connected.Task.ConfigureAwait(false);
         }
         catch
         {
-            socket.Dispose();
+            stream.Dispose();
             throw;
+        }
+
+        return stream;
+    }
+
+    private void Run(IPAddress[] addresses, int port, TaskCompletionSource connected, CancellationToken cancellationToken)
+    {
+        try
+        {
+            _socket = Connect(addresses, port, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            connected.SetException(e);
+            return;
+        }
+
+        connected.SetResult();
+        // The handshakes: serve their reads, their continuations run on the pool, until the receive loop is handed over.
+        while (true)
+        {
+            _wake.Reset();
+            if (_requestPending)
+            {
+                _requestPending = false;
+                ServeRequest();
+            }
+            else if (TakeReadyContinuation() is { } ready)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(static r => r.Run(), ready, preferLocal: false);
+            }
+            else if (_startReceiveLoop is { } start)
+            {
+                start();
+                return;
+            }
+            else if (_disposed)
+            {
+                return;
+            }
+            else
+            {
+                _wake.Wait(CancellationToken.None); // the connect token does not end the stream: Dispose does, and wakes this
+            }
         }
     }
 
+    private Socket Connect(IPAddress[] addresses, int port, CancellationToken cancellationToken)
+    {
+        SocketException? last = null;
+        foreach (IPAddress address in addresses)
+        {
+            // Non-blocking before anything else: connect, send and recv then go straight to the system calls.
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { Blocking = false, NoDelay = true };
+            try
+            {
+                try
+                {
+                    socket.Connect(new IPEndPoint(address, port));
+                }
+                catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
+                {
+                    // Writable once the attempt has ended, either way; SO_ERROR says which.
+                    while (!socket.Poll(HandshakePollSliceMicroseconds, SelectMode.SelectWrite))
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        ObjectDisposedException.ThrowIf(_disposed, this);
+                    }
+
+                    var error = (SocketError)(int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
+                    if (error != SocketError.Success)
+                    {
+                        throw new SocketException((int)error);
+                    }
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                return socket;
+            }
+            catch (SocketException e)
+            {
+                socket.Dispose();
+                last = e;
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+
+        throw last!;
+    }
+
     /// <summary>
-    /// Starts the thread that owns this stream's reads and runs <paramref name="body"/> on it (the receive loop). The
+    /// Hands the connection's thread <paramref name="body"/> (the receive loop) to run once the handshakes are over. The
     /// returned task completes, on the thread pool, when the body's task does; the thread then ends.
     /// </summary>
     /// <param name="body">The receive loop.</param>
@@ -89,9 +220,8 @@ internal sealed class ReceiveThreadStream : Stream, IValueTaskSource<int>
     {
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         _wouldBlock = wouldBlock;
-        var thread = new Thread(() => Pump(body, done)) { IsBackground = true, Name = "PusherWire receive" };
-        _thread = thread;
-        thread.UnsafeStart(); // no ExecutionContext to carry: the loop owns its own state
+        Volatile.Write(ref _startReceiveLoop, () => Pump(body, done));
+        _wake.Set();
         return done.Task;
     }
 
@@ -122,7 +252,7 @@ internal sealed class ReceiveThreadStream : Stream, IValueTaskSource<int>
             }
             else if (TakeReadyContinuation() is { } ready)
             {
-                ready.Continuation(ready.State);
+                ready.Run();
             }
             else if (_stopped || task.IsCompleted)
             {
@@ -180,7 +310,7 @@ internal sealed class ReceiveThreadStream : Stream, IValueTaskSource<int>
         }
     }
 
-    private (Action<object?> Continuation, object? State)? TakeReadyContinuation()
+    private ReadyContinuation? TakeReadyContinuation()
     {
         lock (_requestGate)
         {
@@ -189,10 +319,11 @@ internal sealed class ReceiveThreadStream : Stream, IValueTaskSource<int>
                 return null;
             }
 
-            (Action<object?>, object?) ready = (_continuation!, _continuationState);
+            var ready = new ReadyContinuation(_continuation!, _continuationState, _continuationContext);
             _continuationReady = false;
             _continuation = null;
             _continuationState = null;
+            _continuationContext = null;
             return ready;
         }
     }
@@ -204,14 +335,7 @@ internal sealed class ReceiveThreadStream : Stream, IValueTaskSource<int>
             return new ValueTask<int>(CopyOut(buffer.Span));
         }
 
-        Thread? thread = _thread;
-        if (thread is null)
-        {
-            // The handshakes, before the receive thread exists.
-            return ReceiveAsync(buffer, cancellationToken);
-        }
-
-        if (Thread.CurrentThread == thread)
+        if (Thread.CurrentThread == _thread)
         {
             try
             {
@@ -271,7 +395,7 @@ internal sealed class ReceiveThreadStream : Stream, IValueTaskSource<int>
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            _socket.Poll(PollSliceMicroseconds, SelectMode.SelectRead);
+            _socket.Poll(_startReceiveLoop is null ? HandshakePollSliceMicroseconds : PollSliceMicroseconds, SelectMode.SelectRead);
         }
     }
 
@@ -284,43 +408,47 @@ internal sealed class ReceiveThreadStream : Stream, IValueTaskSource<int>
         return n;
     }
 
-    private async ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         try
         {
-            return await _socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            while (!buffer.IsEmpty)
+            {
+                int sent = _socket.Send(buffer.Span, SocketFlags.None, out SocketError error);
+                if (error == SocketError.WouldBlock)
+                {
+                    // The send buffer is full: the peer is not reading. Rare, so the runtime's async send waits for room
+                    // (it registers the socket with the epoll thread from then on; see the remarks).
+                    return SendRestAsync(buffer, cancellationToken);
+                }
+
+                if (error != SocketError.Success)
+                {
+                    throw new SocketException((int)error);
+                }
+
+                buffer = buffer[sent..];
+            }
+
+            return default;
         }
         catch (SocketException e)
         {
-            throw new IOException($"Unable to read data from the transport connection: {e.Message}", e);
+            return ValueTask.FromException(new IOException($"Unable to write data to the transport connection: {e.Message}", e));
         }
-    }
-
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        ValueTask<int> send = _socket.SendAsync(buffer, SocketFlags.None, cancellationToken);
-        if (send.IsCompletedSuccessfully)
+        catch (ObjectDisposedException e)
         {
-            int sent = send.Result;
-            return sent == buffer.Length ? default : SendRestAsync(new ValueTask<int>(0), buffer[sent..], cancellationToken);
+            return ValueTask.FromException(e);
         }
-
-        return SendRestAsync(send, buffer, cancellationToken);
     }
 
-    private async ValueTask SendRestAsync(ValueTask<int> send, ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+    private async ValueTask SendRestAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
         try
         {
-            while (true)
+            while (!buffer.IsEmpty)
             {
-                buffer = buffer[await send.ConfigureAwait(false)..];
-                if (buffer.IsEmpty)
-                {
-                    return;
-                }
-
-                send = _socket.SendAsync(buffer, SocketFlags.None, cancellationToken);
+                buffer = buffer[await _socket.SendAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false)..];
             }
         }
         catch (SocketException e)
@@ -357,14 +485,15 @@ internal sealed class ReceiveThreadStream : Stream, IValueTaskSource<int>
             try
             {
                 // Wakes the receive thread's poll at once (closing the descriptor alone does not, on Linux).
-                _socket.Shutdown(SocketShutdown.Both);
+                _socket?.Shutdown(SocketShutdown.Both);
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
                 // Not connected any more: nothing to wake.
             }
 
-            _socket.Dispose();
+            _socket?.Dispose();
+            _wake.Set(); // a thread still serving the handshakes ends
         }
 
         base.Dispose(disposing);
@@ -408,11 +537,14 @@ internal sealed class ReceiveThreadStream : Stream, IValueTaskSource<int>
 
     void IValueTaskSource<int>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
     {
-        // Every awaiter on this path is library code awaiting with ConfigureAwait(false): no context to capture.
+        // Library code awaits with ConfigureAwait(false): no scheduling context to honour. The execution context is kept
+        // when asked for (an awaiter that is not an async method's builder, e.g. during the handshakes).
+        ExecutionContext? context = (flags & ValueTaskSourceOnCompletedFlags.FlowExecutionContext) != 0 ? ExecutionContext.Capture() : null;
         lock (_requestGate)
         {
             _continuation = continuation;
             _continuationState = state;
+            _continuationContext = context;
             if (!_requestDone)
             {
                 return; // ServeRequest marks it ready
@@ -422,5 +554,21 @@ internal sealed class ReceiveThreadStream : Stream, IValueTaskSource<int>
         }
 
         _wake.Set();
+    }
+
+    /// <summary>A read's continuation, ready to run (in the execution context it was registered with, if any).</summary>
+    private readonly record struct ReadyContinuation(Action<object?> Continuation, object? State, ExecutionContext? Context)
+    {
+        public void Run()
+        {
+            if (Context is null)
+            {
+                Continuation(State);
+            }
+            else
+            {
+                ExecutionContext.Run(Context, static s => { var (c, st) = ((Action<object?>, object?))s!; c(st); }, (Continuation, State));
+            }
+        }
     }
 }

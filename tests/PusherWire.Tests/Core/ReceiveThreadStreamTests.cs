@@ -105,6 +105,131 @@ public class ReceiveThreadStreamTests
         }
     }
 
+    [Test, CancelAfter(60_000)]
+    public async Task MessagesReadOnTheReceiveThread_QueueNoWorkToThePool(CancellationToken ct)
+    {
+        // The socket must never be registered with the runtime's epoll thread: once it is, every arriving segment wakes
+        // that thread, which queues a work item to the pool (measured: ten context switches per message).
+        const int messages = 1_000;
+        (ReceiveThreadStream stream, Socket peer, Socket listener) = await ConnectPairAsync(ct);
+        using (listener)
+        using (peer)
+        await using (stream)
+        {
+            // A handshake as the HTTP upgrade's: a request written, a response that has to be waited for, a message sent.
+            await stream.WriteAsync("request"u8.ToArray(), ct);
+            ValueTask<int> handshake = stream.ReadAsync(new byte[16], ct);
+            await peer.SendAsync("h"u8.ToArray(), ct);
+            Assert.That(await handshake, Is.EqualTo(1));
+            await stream.WriteAsync("subscribe"u8.ToArray(), ct);
+
+            using var idle = new SemaphoreSlim(0);
+            Task<int> loop = stream.RunReceiveThread(async () =>
+            {
+                var buffer = new byte[16];
+                int total = 0;
+                while (total < messages)
+                {
+                    total += await stream.ReadAsync(buffer, ct);
+                }
+
+                return total;
+            }, () => idle.Release());
+
+            // Synchronous on this thread: the test itself must not put work on the pool either.
+            idle.Wait(ct);
+            long before = ThreadPool.CompletedWorkItemCount;
+            for (int i = 0; i < messages - 1; i++)
+            {
+                peer.Send("m"u8);
+                idle.Wait(ct); // read, and waiting again: the next byte is a separate arrival
+            }
+
+            long queued = ThreadPool.CompletedWorkItemCount - before;
+            peer.Send("m"u8);
+            Assert.That(await loop.WaitAsync(ct), Is.EqualTo(messages));
+            Assert.That(queued, Is.LessThan(messages / 10), $"{queued} pool work items for {messages - 1} separate arrivals");
+        }
+    }
+
+    [Test, CancelAfter(60_000)]
+    public async Task HandshakeReads_AreServedByTheThread_AndContinueOnThePool_WritesGoOut(CancellationToken ct)
+    {
+        (ReceiveThreadStream stream, Socket peer, Socket listener) = await ConnectPairAsync(ct);
+        using (listener)
+        using (peer)
+        await using (stream)
+        {
+            await stream.WriteAsync("hello"u8.ToArray(), ct);
+            var echo = new byte[5];
+            Assert.That(await peer.ReceiveAsync(echo, ct), Is.EqualTo(5));
+            Assert.That(Encoding.ASCII.GetString(echo), Is.EqualTo("hello"));
+
+            ValueTask<int> read = stream.ReadAsync(new byte[16], ct); // nothing there yet: the thread waits for it
+            await peer.SendAsync("x"u8.ToArray(), ct);
+            Assert.That(await read, Is.EqualTo(1));
+            Assert.That(Thread.CurrentThread.IsThreadPoolThread, Is.True, "a handshake read's continuation belongs on the pool");
+            Assert.That(Thread.CurrentThread.Name, Is.Not.EqualTo("PusherWire receive"));
+        }
+    }
+
+    [Test, CancelAfter(60_000)]
+    public async Task Dispose_BeforeTheReceiveLoop_EndsTheThread(CancellationToken ct)
+    {
+        (ReceiveThreadStream stream, Socket peer, Socket listener) = await ConnectPairAsync(ct);
+        using (listener)
+        using (peer)
+        {
+            Thread thread = stream.Thread;
+            Assert.That(thread.IsAlive, Is.True);
+
+            stream.Dispose();
+
+            Assert.That(thread.Join(TimeSpan.FromSeconds(30)), Is.True, "the connection's thread outlived its stream");
+        }
+    }
+
+    [Test, CancelAfter(60_000)]
+    public void Connect_ToAClosedPort_FailsWithTheSocketError(CancellationToken ct)
+    {
+        int port;
+        using (var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            port = ((IPEndPoint)probe.LocalEndPoint!).Port; // bound, never listening: refused
+        }
+
+        Assert.That(async () => await ReceiveThreadStream.ConnectAsync(new DnsEndPoint("127.0.0.1", port), ct),
+            Throws.InstanceOf<SocketException>().With.Property(nameof(SocketException.SocketErrorCode)).EqualTo(SocketError.ConnectionRefused));
+    }
+
+    [Test, CancelAfter(60_000)]
+    public void Connect_WithACancelledToken_IsCancelled(CancellationToken ct)
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        Assert.That(async () => await ReceiveThreadStream.ConnectAsync(new DnsEndPoint("127.0.0.1", ((IPEndPoint)listener.LocalEndPoint!).Port), cancelled.Token),
+            Throws.InstanceOf<OperationCanceledException>());
+    }
+
+    [Test, CancelAfter(60_000)]
+    public async Task Connect_ByName_TriesEachAddress(CancellationToken ct)
+    {
+        // "localhost" may resolve to ::1 first; the listener is IPv4 only, so an attempt on ::1 is refused and the next
+        // address is tried, as the runtime's own connect does.
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        ValueTask<Socket> accept = listener.AcceptAsync(ct);
+        await using ReceiveThreadStream stream = await ReceiveThreadStream.ConnectAsync(new DnsEndPoint("localhost", ((IPEndPoint)listener.LocalEndPoint!).Port), ct);
+        using Socket peer = await accept;
+        Assert.That(peer.Connected, Is.True);
+    }
+
     private static async Task<(ReceiveThreadStream Stream, Socket Peer, Socket Listener)> ConnectPairAsync(CancellationToken ct)
     {
         var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
