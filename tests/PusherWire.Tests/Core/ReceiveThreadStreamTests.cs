@@ -230,6 +230,47 @@ public class ReceiveThreadStreamTests
         Assert.That(peer.Connected, Is.True);
     }
 
+    [Test, CancelAfter(60_000)]
+    public async Task Tls_HandshakeThroughTheThread_ThenRecordsReadOnIt(CancellationToken ct)
+    {
+        // wss:// in production: SslStream's handshake reads come from the pool (served by the thread), its record reads
+        // from the receive loop on the thread.
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=localhost", key,
+            System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        (ReceiveThreadStream stream, Socket peer, Socket listener) = await ConnectPairAsync(ct);
+        using (listener)
+        using (peer)
+        await using (var server = new System.Net.Security.SslStream(new NetworkStream(peer, ownsSocket: false)))
+        await using (var client = new System.Net.Security.SslStream(stream, leaveInnerStreamOpen: false,
+            (_, presented, _, _) => presented?.GetCertHashString() == certificate.GetCertHashString()))
+        {
+            Task serverHandshake = server.AuthenticateAsServerAsync(new System.Net.Security.SslServerAuthenticationOptions
+            {
+                ServerCertificate = certificate,
+            }, ct);
+            await client.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions { TargetHost = "localhost" }, ct);
+            await serverHandshake;
+
+            using var idle = new SemaphoreSlim(0);
+            Task<string> loop = stream.RunReceiveThread(async () =>
+            {
+                var buffer = new byte[64];
+                int n = await client.ReadAsync(buffer, ct);
+                return $"{Thread.CurrentThread.Name}: {Encoding.ASCII.GetString(buffer, 0, n)}";
+            }, () => idle.Release());
+            await idle.WaitAsync(ct);
+            await server.WriteAsync("over tls"u8.ToArray(), ct);
+
+            Assert.That(await loop.WaitAsync(ct), Is.EqualTo("PusherWire receive: over tls"));
+            await client.WriteAsync("back"u8.ToArray(), ct);
+            var back = new byte[4];
+            await server.ReadExactlyAsync(back, ct);
+            Assert.That(Encoding.ASCII.GetString(back), Is.EqualTo("back"));
+        }
+    }
+
     private static async Task<(ReceiveThreadStream Stream, Socket Peer, Socket Listener)> ConnectPairAsync(CancellationToken ct)
     {
         var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
