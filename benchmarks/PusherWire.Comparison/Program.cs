@@ -24,8 +24,11 @@ else if (!Directory.Exists(Path.Combine(root, "benchmarks/pusher-js/node_modules
 IReadOnlyList<ClientKind> clients = Clients.All(root, node);
 if (options.TryGetValue("clients", out string? only))
 {
+    // A name given exactly selects that client alone; otherwise every client whose name contains it (its variants too).
     string[] wanted = only.Split(',');
-    clients = [.. clients.Where(c => wanted.Any(w => c.Name.Contains(w, StringComparison.OrdinalIgnoreCase)))];
+    clients = [.. clients.Where(c => wanted.Any(w => clients.Any(k => k.Name.Equals(w, StringComparison.OrdinalIgnoreCase))
+        ? c.Name.Equals(w, StringComparison.OrdinalIgnoreCase)
+        : c.Name.Contains(w, StringComparison.OrdinalIgnoreCase)))];
 }
 
 string payload = LoadPayload.Minify(MessagePayload());
@@ -41,7 +44,11 @@ if (mode == "cpu")
     var runs = new Dictionary<ClientKind, List<(double UsPerEvent, RunResult Run)>>();
     foreach (ClientKind kind in clients)
     {
-        ones[kind] = await Runner.RunAsync(kind, payload, 1, null, TimeSpan.FromSeconds(60));
+        if (await TryRunAsync(kind, payload, 1, null, TimeSpan.FromSeconds(60)) is { } one)
+        {
+            ones[kind] = one;
+        }
+
         runs[kind] = [];
     }
 
@@ -49,7 +56,11 @@ if (mode == "cpu")
     {
         foreach (ClientKind kind in clients)
         {
-            RunResult all = await Runner.RunAsync(kind, payload, count, null, TimeSpan.FromSeconds(120));
+            if (!ones.ContainsKey(kind) || await TryRunAsync(kind, payload, count, null, TimeSpan.FromSeconds(120)) is not { } all)
+            {
+                continue;
+            }
+
             double usPerEvent = (all.Stats.Cpu - ones[kind].Stats.Cpu).TotalMicroseconds / (count - 1);
             runs[kind].Add((usPerEvent, all));
             Console.WriteLine($"  run {r + 1}/{repeats}: {kind.Name}: {usPerEvent:N2} µs/event, {count / all.Elapsed.TotalSeconds:N0} events/s  (load {MachineInfo.LoadAverage})");
@@ -60,6 +71,12 @@ if (mode == "cpu")
     foreach (ClientKind kind in clients)
     {
         var sorted = runs[kind].OrderBy(x => x.UsPerEvent).ToList();
+        if (sorted.Count == 0)
+        {
+            rows.Add($"| {kind.Name} | {count:N0} | failed (see above) | | | | |");
+            continue;
+        }
+
         (double usPerEvent, RunResult all) = sorted[sorted.Count / 2];
         RunResult one = ones[kind];
         string spread = sorted.Count > 1 ? $" ({sorted[0].UsPerEvent:N2}–{sorted[^1].UsPerEvent:N2})" : "";
@@ -75,34 +92,77 @@ else if (mode == "latency")
 {
     double[] rates = [.. options.GetValueOrDefault("rates", "1000,10000,50000").Split(',').Select(s => double.Parse(s, CultureInfo.InvariantCulture))];
     double seconds = double.Parse(options.GetValueOrDefault("seconds", "2"), CultureInfo.InvariantCulture);
-    double warmupSeconds = double.Parse(options.GetValueOrDefault("warmup-seconds", "1"), CultureInfo.InvariantCulture);
+    // 3 s: .NET's tiered PGO is still promoting the hot methods a second in (docs/performance.md); every client gets the
+    // same warm-up at the same rate.
+    double warmupSeconds = double.Parse(options.GetValueOrDefault("warmup-seconds", "3"), CultureInfo.InvariantCulture);
+    // Runs interleave (A B C, A B C, ...) and each percentile is the median over the runs, with its range: on a shared
+    // VM single 5-second runs differ by more than the clients do.
+    int repeats = int.Parse(options.GetValueOrDefault("repeats", "1"), CultureInfo.InvariantCulture);
     var rows = new List<string>();
     foreach (double rate in rates)
     {
+        int count = (int)Math.Max(500, rate * seconds);
+        var runs = clients.ToDictionary(k => k, _ => new List<long[]>());
+        for (int r = 0; r < repeats; r++)
+        {
+            foreach (ClientKind kind in clients)
+            {
+                if (await TryRunAsync(kind, payload, count, rate, TimeSpan.FromSeconds(60), (int)(rate * warmupSeconds)) is not { } run)
+                {
+                    continue;
+                }
+
+                long[] l = run.LatencyUs ?? [0, 0, 0, 0, 0];
+                runs[kind].Add(l);
+                Console.WriteLine($"  run {r + 1}/{repeats}: {rate:N0}/s {kind.Name}: {l[0]:N0} / {l[1]:N0} / {l[2]:N0} / {l[3]:N0} / {l[4]:N0} µs  (load {MachineInfo.LoadAverage})");
+            }
+        }
+
         foreach (ClientKind kind in clients)
         {
-            int count = (int)Math.Max(500, rate * seconds);
-            RunResult run = await Runner.RunAsync(kind, payload, count, rate, TimeSpan.FromSeconds(60), (int)(rate * warmupSeconds));
-            long[] l = run.LatencyUs ?? [0, 0, 0, 0, 0];
             string what = kind.Output == Output.Lines ? "send → stdout line" : "send → handler";
-            string row = $"| {rate:N0}/s | {kind.Name} | {what} | {count:N0} | {l[0]:N0} | {l[1]:N0} | {l[2]:N0} | {l[3]:N0} | {l[4]:N0} |";
-            Console.WriteLine($"  {row}  (load {MachineInfo.LoadAverage})");
-            rows.Add(row);
+            if (runs[kind].Count == 0)
+            {
+                rows.Add($"| {rate:N0}/s | {kind.Name} | {what} | {count:N0} × 0 | failed (see above) | | | | |");
+                continue;
+            }
+
+            string Cell(int i)
+            {
+                long[] values = [.. runs[kind].Select(l => l[i]).Order()];
+                return values.Length > 1 ? $"{values[values.Length / 2]:N0} ({values[0]:N0}–{values[^1]:N0})" : $"{values[0]:N0}";
+            }
+
+            rows.Add($"| {rate:N0}/s | {kind.Name} | {what} | {count:N0} × {repeats} | {Cell(0)} | {Cell(1)} | {Cell(2)} | {Cell(3)} | {Cell(4)} |");
         }
     }
 
     Console.WriteLine();
-    Console.WriteLine("| rate | client | measured | events | p50 µs | p90 µs | p99 µs | p99.9 µs | max µs |");
+    Console.WriteLine("| rate | client | measured | events × runs | p50 µs | p90 µs | p99 µs | p99.9 µs | max µs |");
     Console.WriteLine("|---:|---|---|---:|---:|---:|---:|---:|---:|");
     rows.ForEach(Console.WriteLine);
 }
 else
 {
-    Console.Error.WriteLine("usage: PusherWire.Comparison cpu [--count N] | latency [--rates 1000,10000,50000] [--seconds 2] [--warmup-seconds 1]  [--clients name,...] [--root DIR]");
+    Console.Error.WriteLine("usage: PusherWire.Comparison cpu [--count N] | latency [--rates 1000,10000,50000] [--seconds 2] [--warmup-seconds 3] [--repeats 1]  [--clients name,...] [--root DIR]");
     return 2;
 }
 
 return 0;
+
+// A client that crashes or falls too far behind is reported and left out; the others still run.
+static async Task<RunResult?> TryRunAsync(ClientKind kind, string payload, int count, double? rate, TimeSpan timeout, int warmup = 0)
+{
+    try
+    {
+        return await Runner.RunAsync(kind, payload, count, rate, timeout, warmup);
+    }
+    catch (Exception e) when (e is TimeoutException or InvalidOperationException or System.ComponentModel.Win32Exception)
+    {
+        Console.WriteLine($"  {kind.Name}: failed: {e.Message}");
+        return null;
+    }
+}
 
 static Dictionary<string, string> ParseOptions(string[] args)
 {
