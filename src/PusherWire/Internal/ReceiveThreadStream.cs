@@ -167,8 +167,18 @@ internal sealed class ReceiveThreadStream : Stream, IValueTaskSource<int>
         SocketException? last = null;
         foreach (IPAddress address in addresses)
         {
-            // Non-blocking before anything else: connect, send and recv then go straight to the system calls.
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { Blocking = false, NoDelay = true };
+            Socket socket;
+            try
+            {
+                // Non-blocking before anything else: connect, send and recv then go straight to the system calls.
+                socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { Blocking = false, NoDelay = true };
+            }
+            catch (SocketException e)
+            {
+                last = e; // e.g. no IPv6 on this machine: try the next address
+                continue;
+            }
+
             try
             {
                 try
