@@ -6,6 +6,13 @@ namespace PusherWire.Internal;
 // The receive side: one task reads each WebSocket message into a pooled buffer and parses and routes it in place.
 internal sealed partial class PusherConnection
 {
+    // The message being received (the receive loop's state between its steps; only the loop touches these).
+    private byte[] _receiveBuffer = [];
+    private int _receiveFilled;
+    private long _receiveTotal;
+    private MessageSkip _receiveSkip;
+    private CancellationToken _receiveToken;
+
     /// <summary>
     /// The session's only reader. Each message is received into one pooled buffer (grown for a multi-frame message,
     /// never past MaxMessageSize) and handed to <see cref="ProcessMessage(ReadOnlySpan{byte})"/> on the same task: no
@@ -14,85 +21,23 @@ internal sealed partial class PusherConnection
     /// </summary>
     private async Task ReceiveLoopAsync()
     {
-        WebSocket socket = _socket!;
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveSize);
-        int filled = 0;
-        long total = 0;
-        MessageSkip skip = MessageSkip.None;
+        _receiveBuffer = ArrayPool<byte>.Shared.Rent(InitialReceiveSize);
         // Abort() cancels the lifetime and then aborts the socket, and on the receive thread's stream that alone ends a
         // read at once: no per-read token registration there (one Register/Unregister pair per message otherwise).
-        CancellationToken readToken = _readsOnOwnThread ? CancellationToken.None : _lifetime.Token;
+        _receiveToken = _readsOnOwnThread ? CancellationToken.None : _lifetime.Token;
         try
         {
+            // One call per WebSocket read, and nothing else here, on purpose: a method that never returns is optimised
+            // only by on-stack replacement, compiled on the thread running it. With the whole receive step in this loop
+            // that compile stalled the receive thread 10–20 ms about a second into the first connection
+            // (docs/performance.md); the step is an ordinary method, which the JIT promotes in the background.
             while (true)
             {
-                // A skipped message's remaining bytes are read over the buffer's start and thrown away: memory stays bounded.
-                Memory<byte> memory = skip == MessageSkip.None ? buffer.AsMemory(filled) : buffer;
-                _betweenMessages = total == 0;
-                ValueTask<ValueWebSocketReceiveResult> receive = socket.ReceiveAsync(memory, readToken);
-                if (!receive.IsCompleted && total == 0 && !_readsOnOwnThread)
+                ValueTask<bool> step = ReceiveStepAsync();
+                if (!(step.IsCompletedSuccessfully ? step.Result : await step.ConfigureAwait(false)))
                 {
-                    // Caught up with the network between messages: the moment to flush what handlers batched.
-                    _owner.OnReceiveIdle(this);
-                }
-
-                ValueWebSocketReceiveResult result = await receive.ConfigureAwait(false);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    await AcknowledgeCloseAsync(socket).ConfigureAwait(false);
                     break;
                 }
-
-                MarkActivity();
-                total += result.Count;
-                if (skip == MessageSkip.None)
-                {
-                    if (result.MessageType == WebSocketMessageType.Binary)
-                    {
-                        skip = MessageSkip.Binary;
-                    }
-                    else if (total > _options.MaxMessageSize)
-                    {
-                        skip = MessageSkip.Oversized;
-                    }
-                    else
-                    {
-                        filled += result.Count;
-                        if (!result.EndOfMessage && filled == buffer.Length)
-                        {
-                            buffer = Grow(buffer, filled);
-                        }
-                    }
-                }
-
-                if (!result.EndOfMessage)
-                {
-                    continue;
-                }
-
-                if (skip == MessageSkip.None)
-                {
-                    ValueTask pending = ProcessReceived(buffer.AsSpan(0, filled));
-                    if (!pending.IsCompletedSuccessfully)
-                    {
-                        await pending.ConfigureAwait(false);
-                    }
-                }
-                else
-                {
-                    ReportSkipped(skip, total);
-                }
-
-                if (buffer.Length > RetainedReceiveSize)
-                {
-                    // One large message must not pin a large buffer for the rest of the session.
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveSize);
-                }
-
-                filled = 0;
-                total = 0;
-                skip = MessageSkip.None;
             }
         }
         catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
@@ -106,9 +51,85 @@ internal sealed partial class PusherConnection
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(_receiveBuffer);
+            _receiveBuffer = [];
             ReturnBuffers();
         }
+    }
+
+    /// <summary>One WebSocket read, and the message it completes parsed and routed; false once the peer has closed.</summary>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> ReceiveStepAsync()
+    {
+        WebSocket socket = _socket!;
+        // A skipped message's remaining bytes are read over the buffer's start and thrown away: memory stays bounded.
+        Memory<byte> memory = _receiveSkip == MessageSkip.None ? _receiveBuffer.AsMemory(_receiveFilled) : _receiveBuffer;
+        _betweenMessages = _receiveTotal == 0;
+        ValueTask<ValueWebSocketReceiveResult> receive = socket.ReceiveAsync(memory, _receiveToken);
+        if (!receive.IsCompleted && _receiveTotal == 0 && !_readsOnOwnThread)
+        {
+            // Caught up with the network between messages: the moment to flush what handlers batched.
+            _owner.OnReceiveIdle(this);
+        }
+
+        ValueWebSocketReceiveResult result = await receive.ConfigureAwait(false);
+        if (result.MessageType == WebSocketMessageType.Close)
+        {
+            await AcknowledgeCloseAsync(socket).ConfigureAwait(false);
+            return false;
+        }
+
+        MarkActivity();
+        _receiveTotal += result.Count;
+        if (_receiveSkip == MessageSkip.None)
+        {
+            if (result.MessageType == WebSocketMessageType.Binary)
+            {
+                _receiveSkip = MessageSkip.Binary;
+            }
+            else if (_receiveTotal > _options.MaxMessageSize)
+            {
+                _receiveSkip = MessageSkip.Oversized;
+            }
+            else
+            {
+                _receiveFilled += result.Count;
+                if (!result.EndOfMessage && _receiveFilled == _receiveBuffer.Length)
+                {
+                    _receiveBuffer = Grow(_receiveBuffer, _receiveFilled);
+                }
+            }
+        }
+
+        if (!result.EndOfMessage)
+        {
+            return true;
+        }
+
+        if (_receiveSkip == MessageSkip.None)
+        {
+            ValueTask pending = ProcessReceived(_receiveBuffer.AsSpan(0, _receiveFilled));
+            if (!pending.IsCompletedSuccessfully)
+            {
+                await pending.ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            ReportSkipped(_receiveSkip, _receiveTotal);
+        }
+
+        if (_receiveBuffer.Length > RetainedReceiveSize)
+        {
+            // One large message must not pin a large buffer for the rest of the session.
+            ArrayPool<byte>.Shared.Return(_receiveBuffer);
+            _receiveBuffer = ArrayPool<byte>.Shared.Rent(InitialReceiveSize);
+        }
+
+        _receiveFilled = 0;
+        _receiveTotal = 0;
+        _receiveSkip = MessageSkip.None;
+        return true;
     }
 
     /// <summary>Parses and routes one received message; a parser failure skips that message only.</summary>
