@@ -64,6 +64,7 @@ internal sealed class ReceiveThreadStream : Stream, IValueTaskSource<int>
     private Action? _wouldBlock;
     private ExecutionContext? _continuationContext;
     private volatile bool _requestPending;
+    private bool _threadExited; // under _requestGate: reads are then served on the caller's thread, continuations on the pool
     private volatile bool _stopped;
     private volatile bool _disposed;
 
@@ -151,7 +152,7 @@ internal sealed class ReceiveThreadStream : Stream, IValueTaskSource<int>
                 start();
                 return;
             }
-            else if (_disposed)
+            else if (_disposed && TryExit())
             {
                 return;
             }
@@ -264,7 +265,7 @@ internal sealed class ReceiveThreadStream : Stream, IValueTaskSource<int>
             {
                 ready.Run();
             }
-            else if (_stopped || task.IsCompleted)
+            else if ((_stopped || task.IsCompleted) && TryExit())
             {
                 break;
             }
@@ -292,6 +293,25 @@ internal sealed class ReceiveThreadStream : Stream, IValueTaskSource<int>
     {
         _stopped = true;
         _wake.Set();
+    }
+
+    /// <summary>
+    /// Leaves only when no read is waiting to be served and no continuation to be run; from then on a read is served on
+    /// its caller's thread and a continuation registered late goes to the pool, so nothing waits for a thread that is gone
+    /// (a handshake read outstanding when the stream is disposed; the WebSocket's close reading after the loop ended).
+    /// </summary>
+    private bool TryExit()
+    {
+        lock (_requestGate)
+        {
+            if (_requestPending || _continuationReady)
+            {
+                return false;
+            }
+
+            _threadExited = true;
+            return true;
+        }
     }
 
     private void ServeRequest()
@@ -358,25 +378,42 @@ internal sealed class ReceiveThreadStream : Stream, IValueTaskSource<int>
         }
 
         // One reader at a time (the WebSocket serialises its receives), so one request slot is enough.
-        short version;
+        short version = 0;
+        bool handedOver;
         lock (_requestGate)
         {
-            version = ++_requestVersion;
-            _requestDone = false;
-            _requestError = null;
-            _requestBuffer = buffer;
-            _requestToken = cancellationToken;
+            handedOver = !_threadExited;
+            if (handedOver)
+            {
+                version = ++_requestVersion;
+                _requestDone = false;
+                _requestError = null;
+                _requestBuffer = buffer;
+                _requestToken = cancellationToken;
+                _requestPending = true;
+            }
         }
 
-        _requestPending = true;
+        if (!handedOver)
+        {
+            try
+            {
+                return new ValueTask<int>(ReadOnThread(buffer.Span, cancellationToken, tellIdle: false));
+            }
+            catch (Exception e)
+            {
+                return ValueTask.FromException<int>(e);
+            }
+        }
+
         _wake.Set();
         return new ValueTask<int>(this, version);
     }
 
     /// <summary>Fills the buffer from the socket, waiting in poll (on this thread) while there is nothing to read.</summary>
-    private int ReadOnThread(Span<byte> destination, CancellationToken cancellationToken)
+    private int ReadOnThread(Span<byte> destination, CancellationToken cancellationToken, bool tellIdle = true)
     {
-        bool toldIdle = false;
+        bool toldIdle = !tellIdle;
         while (true)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -550,20 +587,35 @@ internal sealed class ReceiveThreadStream : Stream, IValueTaskSource<int>
         // Library code awaits with ConfigureAwait(false): no scheduling context to honour. The execution context is kept
         // when asked for (an awaiter that is not an async method's builder, e.g. during the handshakes).
         ExecutionContext? context = (flags & ValueTaskSourceOnCompletedFlags.FlowExecutionContext) != 0 ? ExecutionContext.Capture() : null;
+        bool toThread;
         lock (_requestGate)
         {
-            _continuation = continuation;
-            _continuationState = state;
-            _continuationContext = context;
             if (!_requestDone)
             {
+                _continuation = continuation;
+                _continuationState = state;
+                _continuationContext = context;
                 return; // ServeRequest marks it ready
             }
 
-            _continuationReady = true;
+            toThread = !_threadExited;
+            if (toThread)
+            {
+                _continuation = continuation;
+                _continuationState = state;
+                _continuationContext = context;
+                _continuationReady = true;
+            }
         }
 
-        _wake.Set();
+        if (toThread)
+        {
+            _wake.Set();
+            return;
+        }
+
+        // The thread has gone (the stream was disposed or the loop ended): the pool runs it.
+        ThreadPool.UnsafeQueueUserWorkItem(static r => r.Run(), new ReadyContinuation(continuation, state, context), preferLocal: false);
     }
 
     /// <summary>A read's continuation, ready to run (in the execution context it was registered with, if any).</summary>
