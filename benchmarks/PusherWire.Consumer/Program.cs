@@ -16,7 +16,8 @@ int count = int.Parse(a["count"], CultureInfo.InvariantCulture);
 int warmup = a.TryGetValue("warmup", out string? w) ? int.Parse(w, CultureInfo.InvariantCulture) : 0; // left out of the latencies
 long? baseTicks = a.TryGetValue("base", out string? b) ? long.Parse(b, CultureInfo.InvariantCulture) : null;
 var latencies = baseTicks is null ? null : new long[count];
-var trace = baseTicks is null ? null : new (long Sent, long Latency)[warmup + count];
+string? traceDir = Environment.GetEnvironmentVariable("CONSUMER_TRACE"); // every event's send time and latency, written there
+var trace = baseTicks is null || traceDir is null ? null : new (long Sent, long Latency)[warmup + count];
 int received = 0;
 long poolItemsAtStart = 0;
 var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -33,7 +34,7 @@ void OnEvent(ReadOnlySpan<byte> data)
     if (latencies is not null && Seq.TryRead(data, out long sentUs))
     {
         long nowUs = (Stopwatch.GetTimestamp() - baseTicks!.Value) * 1_000_000 / Stopwatch.Frequency;
-        if (received < trace!.Length)
+        if (trace is not null && received < trace.Length)
         {
             trace[received] = (sentUs, nowUs - sentUs);
         }
@@ -69,11 +70,11 @@ else
 
 await done.Task;
 Console.WriteLine($"done {received}");
-if (Environment.GetEnvironmentVariable("CONSUMER_TRACE") is { } traceDir && latencies is not null)
+if (trace is not null)
 {
     Console.Error.WriteLine($"thread-pool work items while the measured events arrived: {ThreadPool.CompletedWorkItemCount - poolItemsAtStart}");
-    string tracePath = Path.Combine(traceDir, $"{(a.ContainsKey("raw") ? "raw" : "lib")}-{Environment.ProcessId}.txt");
-    File.WriteAllLines(tracePath, trace!.Select(t => $"{t.Sent} {t.Latency}"));
+    string tracePath = Path.Combine(traceDir!, $"{(a.ContainsKey("raw") ? "raw" : "lib")}-{Environment.ProcessId}.txt");
+    File.WriteAllLines(tracePath, trace.Select(t => $"{t.Sent} {t.Latency}"));
 }
 if (latencies is not null)
 {

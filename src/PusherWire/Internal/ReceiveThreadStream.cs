@@ -134,7 +134,22 @@ internal sealed class ReceiveThreadStream : Stream, IValueTaskSource<int>
         }
 
         connected.SetResult();
-        // The handshakes: serve their reads, their continuations run on the pool, until the receive loop is handed over.
+        // The handshakes: serve their reads, their continuations run on the pool, until the receive loop is handed over
+        // (or the stream is disposed: the connect token does not end the stream, Dispose does, and wakes this).
+        Serve(continuationsHere: false, () => Volatile.Read(ref _startReceiveLoop) is not null || (_disposed && TryExit(handshakes: true)));
+        if (!_threadExited)
+        {
+            _startReceiveLoop!();
+        }
+    }
+
+    /// <summary>
+    /// Serves handed-over reads and runs (here, or on the pool) their continuations until <paramref name="leave"/> says
+    /// so. Reset before looking and look at everything before waiting: signals that arrive together (or while this
+    /// thread is busy running the loop inline) are never lost.
+    /// </summary>
+    private void Serve(bool continuationsHere, Func<bool> leave)
+    {
         while (true)
         {
             _wake.Reset();
@@ -145,20 +160,22 @@ internal sealed class ReceiveThreadStream : Stream, IValueTaskSource<int>
             }
             else if (TakeReadyContinuation() is { } ready)
             {
-                ThreadPool.UnsafeQueueUserWorkItem(static r => r.Run(), ready, preferLocal: false);
+                if (continuationsHere)
+                {
+                    ready.Run();
+                }
+                else
+                {
+                    ThreadPool.UnsafeQueueUserWorkItem(static r => r.Run(), ready, preferLocal: false);
+                }
             }
-            else if (_startReceiveLoop is { } start)
-            {
-                start();
-                return;
-            }
-            else if (_disposed && TryExit())
+            else if (leave())
             {
                 return;
             }
             else
             {
-                _wake.Wait(CancellationToken.None); // the connect token does not end the stream: Dispose does, and wakes this
+                _wake.Wait(CancellationToken.None);
             }
         }
     }
@@ -231,7 +248,16 @@ internal sealed class ReceiveThreadStream : Stream, IValueTaskSource<int>
     {
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         _wouldBlock = wouldBlock;
-        Volatile.Write(ref _startReceiveLoop, () => Pump(body, done));
+        lock (_requestGate)
+        {
+            if (_threadExited)
+            {
+                return Task.FromException<T>(new ObjectDisposedException(nameof(ReceiveThreadStream)));
+            }
+
+            Volatile.Write(ref _startReceiveLoop, () => Pump(body, done));
+        }
+
         _wake.Set();
         return done.Task;
     }
@@ -250,30 +276,8 @@ internal sealed class ReceiveThreadStream : Stream, IValueTaskSource<int>
 
         task.ContinueWith(static (_, state) => ((ReceiveThreadStream)state!).StopPump(), this, CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        // The loop left this thread at an await that went async: serve its next read here, until it ends. Reset before
-        // looking and look at everything before waiting: signals that arrive together (or while this thread is busy
-        // running the loop inline) are never lost.
-        while (true)
-        {
-            _wake.Reset();
-            if (_requestPending)
-            {
-                _requestPending = false;
-                ServeRequest();
-            }
-            else if (TakeReadyContinuation() is { } ready)
-            {
-                ready.Run();
-            }
-            else if ((_stopped || task.IsCompleted) && TryExit())
-            {
-                break;
-            }
-            else
-            {
-                _wake.Wait();
-            }
-        }
+        // The loop left this thread at an await that went async: serve its next read here, until it ends.
+        Serve(continuationsHere: true, () => (_stopped || task.IsCompleted) && TryExit(handshakes: false));
 
         if (task.IsCompletedSuccessfully)
         {
@@ -300,11 +304,12 @@ internal sealed class ReceiveThreadStream : Stream, IValueTaskSource<int>
     /// its caller's thread and a continuation registered late goes to the pool, so nothing waits for a thread that is gone
     /// (a handshake read outstanding when the stream is disposed; the WebSocket's close reading after the loop ended).
     /// </summary>
-    private bool TryExit()
+    private bool TryExit(bool handshakes)
     {
         lock (_requestGate)
         {
-            if (_requestPending || _continuationReady)
+            // During the handshakes, a receive loop handed over meanwhile is run, not dropped.
+            if (_requestPending || _continuationReady || (handshakes && _startReceiveLoop is not null))
             {
                 return false;
             }
